@@ -1,0 +1,58 @@
+# lrcourse: two commands on a fresh machine.
+#   make lab   - build .venv (once), then serve the course in JupyterLab on localhost
+#   make test  - build or reuse .venv, then run unit tests and every notebook under nbval
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+COURSE := $(VENV)/.course-installed
+DEV    := $(VENV)/.dev-installed
+PORT   ?= 8888
+# JupyterLab refuses to run as root unless told to; workshop VMs and containers often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Every notebook, solutions included; checkpoints never.
+NOTEBOOKS = $(sort $(wildcard notebooks/*.ipynb notebooks/solutions/*.ipynb))
+
+.PHONY: lab test unit notebooks execute bench venv clean help
+
+help:
+	@echo "make lab      install (first time only) and start JupyterLab on notebooks/"
+	@echo "make test     unit tests, then strict nbval over every notebook"
+	@echo "make execute  re-run every notebook top to bottom and store its outputs"
+	@echo "make bench    speed and memory figures quoted in README"
+
+$(COURSE): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install -r requirements.txt
+	$(BIN)/python -m pip install --no-deps --no-build-isolation -e . || $(BIN)/python -m pip install --no-deps -e .
+	touch $@
+
+$(DEV): $(COURSE) requirements-dev.txt
+	$(BIN)/python -m pip install -r requirements-dev.txt
+	touch $@
+
+venv: $(DEV)
+
+lab: $(COURSE)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG) --port=$(PORT)
+
+test: $(DEV)
+	$(MAKE) unit
+	$(MAKE) notebooks
+
+unit: $(DEV)
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2 tests
+
+notebooks: $(DEV)
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile \
+		--nbval --nbval-current-env --nbval-sanitize-with tools/nbval_sanitize.cfg \
+		-o filterwarnings= $(NOTEBOOKS)
+
+execute: $(DEV)
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+bench: $(DEV)
+	$(BIN)/python tools/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,116 @@
+"""Argument checks shared by every public function.
+
+Each check raises a ``TypeError`` (wrong kind of value) or a ``ValueError``
+(right kind, wrong value) whose message names the argument and says what is
+allowed, so that a learner never has to read a traceback from deep inside torch.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def _is_int(value) -> bool:
+    # bool is a subclass of int, but ``steps=True`` is always a mistake.
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def positive_int(name: str, value) -> int:
+    """Return ``value`` as an int if it is a whole number > 0."""
+    if not _is_int(value):
+        raise TypeError(f"{name} must be a positive int, got {type(value).__name__} {value!r}")
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive int (>= 1), got {value!r}")
+    return int(value)
+
+
+def non_negative_int(name: str, value) -> int:
+    """Return ``value`` as an int if it is a whole number >= 0."""
+    if not _is_int(value):
+        raise TypeError(f"{name} must be an int >= 0, got {type(value).__name__} {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} must be an int >= 0, got {value!r}")
+    return int(value)
+
+
+def real(name: str, value) -> float:
+    """Return ``value`` as a float if it is a finite real number."""
+    if not _is_real(value):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return float(value)
+
+
+def non_negative(name: str, value) -> float:
+    """Return ``value`` as a float if it is a finite real number >= 0."""
+    value = real(name, value)
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return value
+
+
+def positive(name: str, value) -> float:
+    """Return ``value`` as a float if it is a finite real number > 0."""
+    value = real(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value!r}")
+    return value
+
+
+def in_open_interval(name: str, value, low: float, high: float) -> float:
+    """Return ``value`` as a float if ``low < value < high``."""
+    value = real(name, value)
+    if not low < value < high:
+        raise ValueError(f"{name} must lie strictly between {low} and {high}, got {value!r}")
+    return value
+
+
+def one_of(name: str, value, allowed) -> str:
+    """Return ``value`` if it is one of the strings in ``allowed``."""
+    if not isinstance(value, str) or value not in allowed:
+        choices = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name} must be one of {choices}, got {value!r}")
+    return value
+
+
+def callable_(name: str, value, what: str):
+    """Return ``value`` if it can be called; ``what`` describes the expected signature."""
+    if not callable(value):
+        raise TypeError(f"{name} must be a callable {what}, got {type(value).__name__} {value!r}")
+    return value
+
+
+def steps_array(name: str, t):
+    """Return step indices as an int array (and whether ``t`` was a scalar).
+
+    Accepts an int or an array-like of ints >= 0; formulas use this so that
+    ``f(5)`` returns a float and ``f(np.arange(100))`` returns an array.
+    """
+    scalar = np.ndim(t) == 0
+    arr = np.asarray(t)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        if not (np.issubdtype(arr.dtype, np.floating) and np.all(np.mod(arr, 1) == 0)):
+            raise TypeError(f"{name} must be an int or an array of ints (step indices), got {t!r}"[:200])
+        arr = arr.astype(np.int64)
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must be >= 0 (a step index), got a minimum of {arr.min()}")
+    return arr.astype(np.int64), scalar
+
+
+def increasing_ints(name: str, values) -> list[int]:
+    """Return ``values`` as a list if it is a non-empty, strictly increasing sequence of ints >= 0."""
+    try:
+        values = list(values)
+    except TypeError:
+        raise TypeError(f"{name} must be a list of increasing ints, got {values!r}") from None
+    if not values or not all(_is_int(v) for v in values):
+        raise TypeError(f"{name} must be a non-empty list of increasing ints, got {values!r}")
+    if any(v < 0 for v in values) or any(b <= a for a, b in zip(values, values[1:])):
+        raise ValueError(f"{name} must be strictly increasing ints >= 0, got {values!r}")
+    return [int(v) for v in values]

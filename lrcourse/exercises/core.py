@@ -1,0 +1,134 @@
+"""Checkers for the lessons' exercises.
+
+Every exercise has an id such as ``"03.1"`` (lesson 03, exercise 1), a
+hint, and a reference answer computed when it is checked — from
+:mod:`lrcourse.formulas` or from torch itself, never typed in by hand.
+``check(id, answer)`` compares and says what is wrong and at which step.
+An unattempted exercise (``answer`` is ``None`` or ``...``) gets its hint
+and raises nothing, so a notebook always runs top to bottom.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from ..simulation import Trace, simulate
+
+REGISTRY: dict[str, "Exercise"] = {}
+KINDS = ("schedule", "value")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise.
+
+    ``kind="schedule"``: the answer is a function ``optimizer -> scheduler``,
+    a :class:`~lrcourse.Trace`, or an array of LRs, compared step by step
+    with ``expected()`` over ``steps`` steps from base LR ``lr``.
+    ``kind="value"``: the answer is a number or an array, compared with ``expected()``.
+    """
+
+    id: str
+    task: str
+    hint: str
+    expected: Callable[[], Any]
+    kind: str = "schedule"
+    steps: int = 100
+    lr: float = 0.1
+    optimizer: str = "sgd"
+    rtol: float = 1e-6
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a check: true when correct; shown as its message."""
+
+    ok: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __repr__(self) -> str:
+        return self.message
+
+    __str__ = __repr__
+
+
+def register(exercise: Exercise) -> Exercise:
+    """Add an exercise to the registry (each lesson module calls this at import)."""
+    if exercise.kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {exercise.kind!r}")
+    if exercise.id in REGISTRY:
+        raise ValueError(f"exercise id {exercise.id!r} is registered twice")
+    REGISTRY[exercise.id] = exercise
+    return exercise
+
+
+def _lrs_of(answer, exercise: Exercise) -> np.ndarray:
+    """The LR sequence an answer stands for: simulate a scheduler factory, read a Trace, or take an array."""
+    if isinstance(answer, Trace):
+        return answer.lr
+    if callable(answer):
+        return simulate(answer, exercise.steps, lr=exercise.lr, optimizer=exercise.optimizer).lr
+    return np.asarray(answer, dtype=float)
+
+
+def _first_mismatch(got: np.ndarray, want: np.ndarray, rtol: float) -> int | None:
+    close = np.abs(got - want) <= rtol * np.abs(want) + 1e-12
+    bad = np.flatnonzero(~close)
+    return int(bad[0]) if bad.size else None
+
+
+def _judge_schedule(answer, exercise: Exercise) -> Verdict:
+    got = _lrs_of(answer, exercise)
+    want = np.asarray(exercise.expected(), dtype=float)
+    if got.shape != want.shape:
+        return Verdict(False, f"Not yet: your schedule has {got.size} steps, the exercise asks for {want.size}.")
+    step = _first_mismatch(got, want, exercise.rtol)
+    if step is None:
+        return Verdict(True, f"Correct: all {want.size} steps match.")
+    wrong = int(np.count_nonzero(~np.isclose(got, want, rtol=exercise.rtol, atol=1e-12)))
+    return Verdict(
+        False,
+        f"Not yet: at step {step} your LR is {got[step]:.6g}, expected {want[step]:.6g} "
+        f"({wrong} of {want.size} steps differ). Hint: {exercise.hint}",
+    )
+
+
+def _judge_value(answer, exercise: Exercise) -> Verdict:
+    want = np.asarray(exercise.expected(), dtype=float)
+    try:
+        got = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        return Verdict(False, f"Not yet: expected a number or an array of numbers, got {type(answer).__name__}.")
+    if got.shape != want.shape:
+        return Verdict(False, f"Not yet: expected shape {want.shape}, got {got.shape}.")
+    index = _first_mismatch(got.ravel(), want.ravel(), exercise.rtol)
+    if index is None:
+        return Verdict(True, "Correct.")
+    where = "" if want.ndim == 0 else f" at index {index}"
+    return Verdict(False, f"Not yet: your value{where} ({got.ravel()[index]:.6g}) is off. Hint: {exercise.hint}")
+
+
+def check(exercise_id: str, answer) -> Verdict:
+    """Judge ``answer`` to exercise ``exercise_id``; the result shows what is wrong and where.
+
+    Example::
+
+        >>> check("03.1", None)          # not attempted yet: a hint, no error
+        Not attempted yet. ...
+    """
+    if not isinstance(exercise_id, str) or exercise_id not in REGISTRY:
+        known = ", ".join(sorted(REGISTRY)) or "none registered"
+        raise ValueError(f"exercise_id must be one of the course's exercises ({known}), got {exercise_id!r}")
+    exercise = REGISTRY[exercise_id]
+    if answer is None or answer is Ellipsis:
+        return Verdict(False, f"Not attempted yet. {exercise.task} Hint: {exercise.hint}")
+    try:
+        judge = _judge_schedule if exercise.kind == "schedule" else _judge_value
+        return judge(answer, exercise)
+    except Exception as error:  # a learner's broken answer is feedback, not a crash
+        return Verdict(False, f"Not yet: your answer raised {type(error).__name__}: {error}")

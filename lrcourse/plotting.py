@@ -1,0 +1,117 @@
+"""One house style for every figure in the course.
+
+Figures have a white face and dark ink, so the PNGs stay readable on
+GitHub, in light and in dark JupyterLab themes.  Colours are the Okabe-Ito
+palette, which colour-blind readers can tell apart.
+"""
+from __future__ import annotations
+
+import contextlib
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from cycler import cycler
+
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+
+STYLE = {
+    "figure.figsize": (7.0, 3.4),
+    "figure.dpi": 90,
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+    "axes.edgecolor": "#333333",
+    "axes.labelcolor": "#222222",
+    "text.color": "#222222",
+    "xtick.color": "#333333",
+    "ytick.color": "#333333",
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": cycler(color=OKABE_ITO),
+    "lines.linewidth": 1.8,
+    "legend.frameon": False,
+    "legend.fontsize": 9,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "figure.constrained_layout.use": True,
+}
+
+# How each kind of event is marked: (marker, label in the legend).
+EVENT_MARKERS = {"milestone": ("v", "milestone"), "restart": ("^", "restart"), "reduction": ("v", "reduction")}
+
+
+def use_style() -> None:
+    """Apply the course's matplotlib style to every figure from now on (the setup cell calls it)."""
+    mpl.rcParams.update(STYLE)
+
+
+@contextlib.contextmanager
+def style():
+    """The house style for the figures made inside the ``with`` block only."""
+    with mpl.rc_context(STYLE):
+        yield
+
+
+def new_axes(ax=None, nrows: int = 1, **subplots_kw):
+    """Return ``ax`` if given, otherwise fresh axes on a new figure in the house style."""
+    if ax is not None:
+        return ax
+    with style():
+        _, axes = plt.subplots(nrows, 1, squeeze=nrows == 1, **subplots_kw)
+    return axes
+
+
+def _as_labelled(traces) -> dict:
+    """Accept a Trace, a list of Traces or a dict label -> Trace; return a dict."""
+    from .simulation import Trace  # avoids a cycle: simulation imports plotting lazily too
+
+    if isinstance(traces, Trace):
+        return {traces.label: traces}
+    if isinstance(traces, dict):
+        items = traces
+    elif isinstance(traces, (list, tuple)):
+        items = {t.label if isinstance(t, Trace) else str(i): t for i, t in enumerate(traces)}
+    else:
+        raise TypeError(f"traces must be a Trace, a list of Traces or a dict label -> Trace, got {type(traces).__name__}")
+    if not items:
+        raise ValueError("traces is empty: nothing to plot (give at least one Trace)")
+    for label, tr in items.items():
+        if not isinstance(tr, Trace):
+            raise TypeError(f"traces[{label!r}] must be a Trace (from lrcourse.simulate), got {type(tr).__name__}")
+    return items
+
+
+def plot_schedules(traces, ax=None, logy: bool = False, title: str | None = None):
+    """Plot one or more schedules: the LR in force at each step.
+
+    Markers show milestones, restarts and plateau reductions where a trace
+    has them.  Returns the Axes, so a cell can end with ``ax = ...``.
+
+    Example::
+
+        >>> from torch.optim.lr_scheduler import StepLR
+        >>> import lrcourse as lc
+        >>> ax = lc.plot_schedules(lc.simulate(lambda o: StepLR(o, 30), 100))
+    """
+    items = _as_labelled(traces)
+    ax = new_axes(ax)
+    with style():
+        for label, tr in items.items():
+            steps = np.arange(tr.steps)
+            (line,) = ax.plot(steps, tr.lr, label=label, drawstyle="steps-post" if tr.events.get("milestone") else "default")
+            for kind, at in tr.events.items():
+                if len(at):
+                    marker, _ = EVENT_MARKERS[kind]
+                    ax.plot(at, tr.lr[at], marker, color=line.get_color(), markersize=6, linestyle="none")
+        ax.set_xlabel("step")
+        ax.set_ylabel("learning rate")
+        if logy:
+            ax.set_yscale("log")
+        if title is not None:
+            ax.set_title(title)
+        ax.legend(loc="best")
+    return ax

@@ -1,0 +1,237 @@
+"""Run a real torch scheduler without a model, and keep what it did.
+
+A scheduler only reads and writes ``optimizer.param_groups``; it never looks
+at the model's weights.  So a single one-element parameter is enough to
+reproduce any schedule exactly, in microseconds per step instead of the
+seconds a real network costs.  Lesson 00 times both ways.
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch.optim.lr_scheduler import (
+    CosineAnnealingWarmRestarts,
+    LRScheduler,
+    MultiStepLR,
+    OneCycleLR,
+    ReduceLROnPlateau,
+    StepLR,
+)
+
+from . import _checks
+
+OPTIMIZERS = ("sgd", "sgd_momentum", "adam")
+
+
+@dataclass
+class Trace:
+    """What a scheduler did, one row per optimizer step.
+
+    ``lr[i]`` is the learning rate that ``optimizer.step()`` used at step ``i``
+    (group 0), so ``lr[0]`` is the starting LR.  ``lrs`` holds every group,
+    shape ``(steps, groups)``.  ``momentum`` is SGD's momentum or Adam's
+    beta1 in force at each step, or ``None`` when the optimizer has none.
+    ``events`` maps a kind of event (``"milestone"``, ``"restart"``,
+    ``"reduction"``) to the steps where it happened, for plot markers.
+    """
+
+    lrs: np.ndarray
+    label: str
+    momentum: np.ndarray | None = None
+    events: dict = field(default_factory=dict)
+
+    @property
+    def lr(self) -> np.ndarray:
+        return self.lrs[:, 0]
+
+    @property
+    def steps(self) -> int:
+        return len(self.lrs)
+
+    def plot(self, ax=None, **kw):
+        """Plot this trace in the house style; see :func:`lrcourse.plot_schedules`."""
+        from .plotting import plot_schedules  # matplotlib stays off the import path
+
+        return plot_schedules({self.label: self}, ax=ax, **kw)
+
+    def __repr__(self) -> str:
+        return f"Trace({self.label}, steps={self.steps}, lr[0]={self.lr[0]:.6g}, lr[-1]={self.lr[-1]:.6g})"
+
+
+def make_optimizer(optimizer, params, lr: float) -> torch.optim.Optimizer:
+    """Build the optimizer named by ``optimizer`` ("sgd", "sgd_momentum", "adam") or call it.
+
+    ``params`` is anything torch optimizers accept: parameters or a list of
+    param-group dicts.
+    """
+    if callable(optimizer):
+        opt = optimizer(params, lr)
+        if not isinstance(opt, torch.optim.Optimizer):
+            raise TypeError(
+                f"optimizer must return a torch.optim.Optimizer when called as optimizer(params, lr), "
+                f"got {type(opt).__name__}"
+            )
+        return opt
+    if not isinstance(optimizer, str):
+        raise TypeError(f"optimizer must be one of {OPTIMIZERS} or a callable (params, lr) -> Optimizer, got {optimizer!r}")
+    _checks.one_of("optimizer", optimizer, OPTIMIZERS)
+    if optimizer == "sgd":
+        return torch.optim.SGD(params, lr=lr)
+    if optimizer == "sgd_momentum":
+        return torch.optim.SGD(params, lr=lr, momentum=0.9)
+    return torch.optim.Adam(params, lr=lr)
+
+
+def stand_in_optimizer(optimizer="sgd", lr: float = 0.1, groups=None) -> torch.optim.Optimizer:
+    """An optimizer over one-element stand-in parameters: one per group.
+
+    >>> opt = stand_in_optimizer("sgd", lr=0.01)
+    >>> opt.param_groups[0]["lr"]
+    0.01
+    """
+    lr = _checks.non_negative("lr", lr)
+    if groups is None:
+        group_lrs = [lr]
+    else:
+        if isinstance(groups, (str, bytes)) or not hasattr(groups, "__len__") or len(groups) == 0:
+            raise TypeError(f"groups must be a non-empty list of per-group base LRs, got {groups!r}")
+        group_lrs = [_checks.non_negative(f"groups[{i}]", g) for i, g in enumerate(groups)]
+    params = []
+    for group_lr in group_lrs:
+        p = torch.nn.Parameter(torch.zeros(1))
+        p.grad = torch.zeros(1)  # a zero gradient: step() runs but the weight stays put
+        params.append({"params": [p], "lr": group_lr})
+    return make_optimizer(optimizer, params, group_lrs[0])
+
+
+def metric_source(metrics, steps: int):
+    """Turn ``metrics`` (a sequence or a callable ``step -> float``) into a function of the step."""
+    if callable(metrics):
+        return metrics
+    try:
+        n = len(metrics)
+    except TypeError:
+        raise TypeError(
+            f"metrics must be a sequence of floats or a callable step -> float, got {type(metrics).__name__}"
+        ) from None
+    if n < steps:
+        raise ValueError(f"metrics must hold at least steps={steps} values (one per step), got {n}")
+    return lambda i: float(metrics[i])
+
+
+def _momentum(group) -> float | None:
+    if "betas" in group:
+        return group["betas"][0]
+    return group.get("momentum")
+
+
+def scheduler_label(scheduler) -> str:
+    """``StepLR(step_size=30, gamma=0.1)``: the class and the arguments it keeps as attributes."""
+    cls = type(scheduler)
+    parts = []
+    for name, param in inspect.signature(cls.__init__).parameters.items():
+        if name in ("self", "optimizer", "last_epoch", "verbose") or not hasattr(scheduler, name):
+            continue
+        value = getattr(scheduler, name)
+        if callable(value) or (isinstance(value, bool) and value == param.default):
+            continue  # lambdas print as addresses; default flags are noise
+        if isinstance(value, float):
+            value = float(f"{value:.6g}")
+        parts.append(f"{name}={value!r}")
+    if isinstance(scheduler, OneCycleLR):
+        parts.insert(0, f"max_lr={scheduler.optimizer.param_groups[0]['max_lr']:.6g}")
+    return f"{cls.__name__}({', '.join(parts)})"
+
+
+def _events(scheduler, lrs: np.ndarray, restarts: list[int]) -> dict:
+    """Steps worth marking on a plot: milestones, restarts, plateau reductions."""
+    drops = [i for i in range(1, len(lrs)) if lrs[i, 0] < lrs[i - 1, 0]]
+    if isinstance(scheduler, (StepLR, MultiStepLR)):
+        return {"milestone": drops}
+    if isinstance(scheduler, ReduceLROnPlateau):
+        return {"reduction": drops}
+    if isinstance(scheduler, CosineAnnealingWarmRestarts):
+        return {"restart": restarts}
+    return {}
+
+
+def simulate(make_scheduler, steps, *, lr=0.1, optimizer="sgd", groups=None, metrics=None, label=None) -> Trace:
+    r"""Step a real torch scheduler ``steps`` times and record the LR in force at each step.
+
+    .. math::
+        \text{lr}[i] = \text{optimizer.param\_groups[0]["lr"]} \text{ when optimizer.step() runs at step } i
+
+    Each step records the LR, calls ``optimizer.step()``, then
+    ``scheduler.step()`` (``scheduler.step(metric)`` for ReduceLROnPlateau):
+    the order torch requires since 1.1.
+
+    Example::
+
+        >>> from torch.optim.lr_scheduler import StepLR
+        >>> tr = simulate(lambda opt: StepLR(opt, step_size=30, gamma=0.1), steps=100, lr=0.001)
+        >>> tr.lr[[0, 29, 30, 60]].round(8).tolist()
+        [0.001, 0.001, 0.0001, 1e-05]
+
+    Args:
+        make_scheduler: ``optimizer -> scheduler``, e.g. ``lambda opt: StepLR(opt, 30)``.
+        steps: how many optimizer steps to record (an int >= 1).
+        lr: the base LR of the single parameter group.
+        optimizer: "sgd", "sgd_momentum" (momentum 0.9), "adam", or a callable
+            ``(params, lr) -> Optimizer``.
+        groups: per-group base LRs, for multi-group demos (overrides ``lr``).
+        metrics: a sequence (at least ``steps`` long) or a callable ``step -> float``,
+            fed to ``scheduler.step(metric)``; required for ReduceLROnPlateau.
+        label: a name for the trace; by default the scheduler and its arguments.
+
+    Source: the stepping order is the one documented in ``torch.optim``,
+    "How to adjust learning rate".
+    """
+    steps = _checks.positive_int("steps", steps)
+    _checks.callable_("make_scheduler", make_scheduler, "optimizer -> scheduler")
+    opt = stand_in_optimizer(optimizer, lr, groups)
+    scheduler = make_scheduler(opt)
+    if not isinstance(scheduler, LRScheduler):
+        raise TypeError(
+            "make_scheduler must return a torch.optim.lr_scheduler scheduler built on the optimizer it is given, "
+            f"got {type(scheduler).__name__}"
+        )
+    plateau = isinstance(scheduler, ReduceLROnPlateau)
+    if plateau and metrics is None:
+        raise ValueError("metrics is required for ReduceLROnPlateau: give a sequence or a callable step -> float")
+    if metrics is not None and not plateau:
+        raise ValueError(f"metrics is only read by ReduceLROnPlateau; {type(scheduler).__name__} takes none")
+    metric = metric_source(metrics, steps) if plateau else None
+    if isinstance(scheduler, OneCycleLR) and steps > scheduler.total_steps:
+        raise ValueError(
+            f"steps={steps} is more than this OneCycleLR's total_steps={scheduler.total_steps}. "
+            "total_steps counts every scheduler.step() call over the whole run (epochs * steps_per_epoch "
+            "when stepping per batch); build it with total_steps >= steps."
+        )
+
+    lrs = np.empty((steps, len(opt.param_groups)))
+    momentum = [] if _momentum(opt.param_groups[0]) is not None else None
+    restarts, last_t_cur = [], None
+    for i in range(steps):
+        lrs[i] = [g["lr"] for g in opt.param_groups]
+        if momentum is not None:
+            momentum.append(_momentum(opt.param_groups[0]))
+        opt.step()
+        if plateau:
+            scheduler.step(metric(i))
+        else:
+            scheduler.step()
+        t_cur = getattr(scheduler, "T_cur", None)
+        if last_t_cur is not None and t_cur is not None and t_cur < last_t_cur:
+            restarts.append(i + 1)
+        last_t_cur = t_cur
+    if momentum is not None and not np.any(momentum):
+        momentum = None  # plain SGD: momentum 0 throughout is no momentum at all
+    return Trace(
+        lrs=lrs,
+        label=label if label is not None else scheduler_label(scheduler),
+        momentum=None if momentum is None else np.asarray(momentum, dtype=float),
+        events=_events(scheduler, lrs, restarts),
+    )
