@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 COURSE := $(VENV)/.course-installed
 DEV    := $(VENV)/.dev-installed
 PORT   ?= 8888
+LAB_FLAGS ?=
 # JupyterLab refuses to run as root unless told to; workshop VMs and containers often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Every notebook, solutions included; checkpoints never.
@@ -34,7 +35,7 @@ $(DEV): $(COURSE) requirements-dev.txt
 venv: $(DEV)
 
 lab: $(COURSE)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG) --port=$(PORT)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG) --port=$(PORT) $(LAB_FLAGS)
 
 test: $(DEV)
 	$(MAKE) unit

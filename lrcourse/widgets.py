@@ -110,7 +110,10 @@ def explore(scheduler, *, steps=100, lr=0.1, optimizer="sgd", metrics=None, **ra
     steps = _checks.positive_int("steps", steps)
     _checks.non_negative("lr", lr)
     controls = {name: _control(name, spec) for name, spec in ranges.items()}
-    figure = Figure(figsize=(7.0, 3.4), dpi=90, layout="constrained")
+    # Fixed margins instead of constrained layout: the layout solver would cost
+    # a third of every redraw, and the axes never change size here.
+    figure = Figure(figsize=(7.0, 3.4), dpi=90)
+    figure.subplots_adjust(left=0.11, right=0.97, top=0.95, bottom=0.14, hspace=0.12)
 
     def redraw(**params):
         try:

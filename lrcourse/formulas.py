@@ -1,0 +1,552 @@
+r"""Closed forms of PyTorch's built-in learning-rate schedules.
+
+One function per scheduler in ``torch.optim.lr_scheduler``, with the
+scheduler's own parameter names.  Each gives the learning rate in force at
+step ``t``, i.e. after ``t`` calls to ``scheduler.step()``:
+
+- ``t`` an int gives a Python float;
+- ``t`` an array of step indices gives a float array of the same shape.
+
+Most torch schedulers do not evaluate these formulas: they update the LR
+recursively, multiplying the previous value by a ratio (see each function's
+comments).  Mathematically both give the same numbers; in floating point they
+agree to about 1e-12 relative over thousands of steps, and the tests in
+``tests/test_formulas.py`` hold every function against the real scheduler.
+
+Example::
+
+    >>> import numpy as np
+    >>> cosine_annealing_lr(np.arange(0, 101, 25), base_lr=0.1, T_max=100)
+    array([0.1       , 0.08535534, 0.05      , 0.01464466, 0.        ])
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _checks
+
+__all__ = [
+    "FORMULAS",
+    "constant_lr",
+    "cosine_annealing_lr",
+    "cosine_annealing_warm_restarts_lr",
+    "cyclic_lr",
+    "cyclic_momentum",
+    "exponential_lr",
+    "linear_lr",
+    "multi_step_lr",
+    "one_cycle_lr",
+    "one_cycle_momentum",
+    "polynomial_lr",
+    "step_lr",
+]
+
+CYCLIC_MODES = ("triangular", "triangular2", "exp_range")
+ANNEAL_STRATEGIES = ("cos", "linear")
+
+
+# --- small helpers ----------------------------------------------------------
+
+def _steps(t):
+    """Check ``t`` and return it as an int array, plus whether it was a scalar."""
+    t, scalar = _checks.steps_array("t", t)
+    # A scalar is computed as a one-element array: numpy's scalar and array
+    # ``**`` can round differently (by one ulp), and f(7) should be f([7])[0].
+    return np.atleast_1d(t), scalar
+
+
+def _result(values, scalar: bool):
+    """A Python float for a scalar ``t``, a float array otherwise."""
+    values = np.asarray(values, dtype=float)
+    return float(values[0]) if scalar else values
+
+
+def _between(name: str, value, low: float, high: float, *, low_open: bool = False) -> float:
+    """Check ``low <= value <= high`` (``low < value`` when ``low_open``)."""
+    value = _checks.real(name, value)
+    if value > high or value < low or (low_open and value == low):
+        interval = f"({low}, {high}]" if low_open else f"[{low}, {high}]"
+        raise ValueError(f"{name} must lie in {interval}, got {value!r}")
+    return value
+
+
+def _not_below(name: str, value: float, other_name: str, other: float) -> None:
+    """Check that an upper bound is not below its lower bound."""
+    if value < other:
+        raise ValueError(f"{name} must be >= {other_name} ({other!r}), got {value!r}")
+
+
+def _flag(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+def _cosine_anneal(start, end, pct):
+    r"""Half a cosine wave from ``start`` (pct = 0) down or up to ``end`` (pct = 1).
+
+    .. math::
+        \text{end} + (\text{start} - \text{end}) \cdot \frac{1 + \cos(\pi \cdot \text{pct})}{2}
+
+    Past pct = 1 it carries on along the cosine, back towards ``start``.
+    Shared by CosineAnnealingLR, SGDR and 1cycle.
+    """
+    return end + (start - end) * (1.0 + np.cos(np.pi * pct)) / 2.0
+
+
+def _linear_anneal(start, end, pct):
+    """A straight line from ``start`` (pct = 0) to ``end`` (pct = 1)."""
+    return start + (end - start) * pct
+
+
+# --- step-wise decays -------------------------------------------------------
+
+def step_lr(t, base_lr, step_size, gamma=0.1):
+    r"""StepLR: multiply the LR by ``gamma`` every ``step_size`` steps.
+
+    .. math::
+        \eta_t = \eta_0 \cdot \gamma^{\lfloor t / \text{step\_size} \rfloor}
+
+    Example::
+
+        >>> step_lr([0, 29, 30, 59, 60], base_lr=0.001, step_size=30)
+        array([1.e-03, 1.e-03, 1.e-04, 1.e-04, 1.e-05])
+
+    Source: ``torch.optim.lr_scheduler.StepLR`` docs ("Decays the learning
+    rate ... by gamma every step_size epochs").
+    """
+    t, scalar = _steps(t)
+    base_lr = _checks.non_negative("base_lr", base_lr)
+    step_size = _checks.positive_int("step_size", step_size)
+    gamma = _checks.positive("gamma", gamma)
+    # torch multiplies the running LR by gamma whenever t is a non-zero multiple
+    # of step_size; after t steps that has happened t // step_size times.
+    return _result(base_lr * gamma ** (t // step_size), scalar)
+
+
+def multi_step_lr(t, base_lr, milestones, gamma=0.1):
+    r"""MultiStepLR: multiply the LR by ``gamma`` at each milestone.
+
+    .. math::
+        \eta_t = \eta_0 \cdot \gamma^{\#\{m \in \text{milestones} \,:\, m \le t\}}
+
+    Example::
+
+        >>> multi_step_lr([0, 29, 30, 79, 80], base_lr=0.05, milestones=[30, 80])
+        array([0.05  , 0.05  , 0.005 , 0.005 , 0.0005])
+
+    Source: ``torch.optim.lr_scheduler.MultiStepLR`` docs.
+    """
+    t, scalar = _steps(t)
+    base_lr = _checks.non_negative("base_lr", base_lr)
+    milestones = _checks.increasing_ints("milestones", milestones)
+    gamma = _checks.positive("gamma", gamma)
+    # side="right" counts the milestones m <= t: the drop at a milestone takes
+    # effect at that very step, as in torch.
+    passed = np.searchsorted(milestones, t, side="right")
+    return _result(base_lr * gamma**passed, scalar)
+
+
+def exponential_lr(t, base_lr, gamma):
+    r"""ExponentialLR: multiply the LR by ``gamma`` every step.
+
+    .. math::
+        \eta_t = \eta_0 \cdot \gamma^{t}
+
+    Example::
+
+        >>> exponential_lr([0, 1, 2, 10], base_lr=0.1, gamma=0.5)
+        array([1.000000e-01, 5.000000e-02, 2.500000e-02, 9.765625e-05])
+
+    Source: ``torch.optim.lr_scheduler.ExponentialLR`` docs.
+    """
+    t, scalar = _steps(t)
+    base_lr = _checks.non_negative("base_lr", base_lr)
+    gamma = _checks.positive("gamma", gamma)
+    # torch multiplies t times; rounding then grows like sqrt(t) ulps (about
+    # 1e-14 relative after thousands of steps), while gamma**t rounds once.
+    return _result(base_lr * gamma**t, scalar)
+
+
+# --- warm-up style multipliers ----------------------------------------------
+
+def constant_lr(t, base_lr, factor=1 / 3, total_iters=5):
+    r"""ConstantLR: ``factor`` times the LR for the first ``total_iters`` steps, then the LR.
+
+    .. math::
+        \eta_t = \begin{cases} \eta_0 \cdot \text{factor} & t < \text{total\_iters} \\
+                               \eta_0 & t \ge \text{total\_iters} \end{cases}
+
+    Example::
+
+        >>> constant_lr([0, 4, 5, 6], base_lr=0.1, factor=0.5, total_iters=5)
+        array([0.05, 0.05, 0.1 , 0.1 ])
+
+    Source: ``torch.optim.lr_scheduler.ConstantLR`` docs.
+    """
+    t, scalar = _steps(t)
+    base_lr = _checks.non_negative("base_lr", base_lr)
+    factor = _between("factor", factor, 0.0, 1.0)
+    total_iters = _checks.positive_int("total_iters", total_iters)
+    # torch multiplies by factor at step 0 and by 1/factor at total_iters.  So
+    # with factor=0 (which its own check allows) torch raises ZeroDivisionError
+    # at step total_iters; this closed form gives the documented base_lr.
+    return _result(base_lr * np.where(t < total_iters, factor, 1.0), scalar)
+
+
+def linear_lr(t, base_lr, start_factor=1 / 3, end_factor=1.0, total_iters=5):
+    r"""LinearLR: scale the LR by a factor moving linearly from ``start_factor`` to ``end_factor``.
+
+    .. math::
+        \eta_t = \eta_0 \left(s + (e - s) \frac{\min(t, T)}{T}\right),
+        \quad s = \text{start\_factor},\; e = \text{end\_factor},\; T = \text{total\_iters}
+
+    Example::
+
+        >>> linear_lr([0, 1, 2, 4, 5, 9], base_lr=0.3, start_factor=0.5, total_iters=4)
+        array([0.15  , 0.1875, 0.225 , 0.3   , 0.3   , 0.3   ])
+
+    Source: ``torch.optim.lr_scheduler.LinearLR`` docs.  (The docstring's
+    printed example there is one step off; this is the schedule it runs.)
+    """
+    t, scalar = _steps(t)
+    base_lr = _checks.non_negative("base_lr", base_lr)
+    start_factor = _between("start_factor", start_factor, 0.0, 1.0, low_open=True)
+    end_factor = _between("end_factor", end_factor, 0.0, 1.0)
+    total_iters = _checks.positive_int("total_iters", total_iters)
+    # torch's step multiplies by the ratio of consecutive factors,
+    # 1 + (e - s) / (T s + (t - 1)(e - s)) = factor(t) / factor(t - 1),
+    # so the product telescopes to factor(t) / factor(0) = this closed form.
+    progress = np.minimum(t, total_iters) / total_iters
+    return _result(base_lr * (start_factor + (end_factor - start_factor) * progress), scalar)
+
+
+def polynomial_lr(t, base_lr, total_iters=5, power=1.0):
+    r"""PolynomialLR: decay the LR to 0 along a polynomial over ``total_iters`` steps.
+
+    .. math::
+        \eta_t = \eta_0 \left(1 - \frac{\min(t, T)}{T}\right)^{\text{power}}
+
+    Example::
+
+        >>> polynomial_lr([0, 1, 2, 4, 5], base_lr=0.1, total_iters=4, power=2.0)
+        array([0.1    , 0.05625, 0.025  , 0.     , 0.     ])
+
+    Source: ``torch.optim.lr_scheduler.PolynomialLR`` docs.
+    """
+    t, scalar = _steps(t)
+    base_lr = _checks.non_negative("base_lr", base_lr)
+    total_iters = _checks.positive_int("total_iters", total_iters)
+    power = _checks.non_negative("power", power)
+    # torch multiplies by ((1 - t/T) / (1 - (t-1)/T))**power each step: a
+    # telescoping product again.  After T it leaves the LR alone (at 0).
+    remaining = 1.0 - np.minimum(t, total_iters) / total_iters
+    return _result(base_lr * remaining**power, scalar)
+
+
+# --- cosine schedules -------------------------------------------------------
+
+def cosine_annealing_lr(t, base_lr, T_max, eta_min=0.0):
+    r"""CosineAnnealingLR: half a cosine from ``base_lr`` down to ``eta_min`` over ``T_max`` steps.
+
+    .. math::
+        \eta_t = \eta_{\min} + \frac{1}{2}(\eta_0 - \eta_{\min})
+                 \left(1 + \cos\left(\frac{t}{T_{\max}}\pi\right)\right)
+
+    It does not stop at ``T_max``: the cosine carries on, so the LR climbs
+    back to ``base_lr`` at ``2 * T_max`` (period ``2 * T_max``).
+
+    Example::
+
+        >>> cosine_annealing_lr([0, 50, 100, 150, 200], base_lr=0.1, T_max=100, eta_min=0.001)
+        array([0.1   , 0.0505, 0.001 , 0.0505, 0.1   ])
+
+    Source: Loshchilov & Hutter (2017), "SGDR: Stochastic Gradient Descent
+    with Warm Restarts", eq. (5) without restarts;
+    ``torch.optim.lr_scheduler.CosineAnnealingLR`` docs.
+    """
+    t, scalar = _steps(t)
+    base_lr = _checks.non_negative("base_lr", base_lr)
+    T_max = _checks.positive_int("T_max", T_max)
+    eta_min = _checks.non_negative("eta_min", eta_min)
+    # torch updates recursively, scaling (lr - eta_min) by
+    # (1 + cos(pi t / T_max)) / (1 + cos(pi (t-1) / T_max)); the product
+    # telescopes to this formula.  At t = T_max + 1 (mod 2 T_max) the divisor
+    # is 1 + cos(pi) = 0, so torch adds the increment instead there, which
+    # also wipes out accumulated rounding once per period.
+    return _result(_cosine_anneal(base_lr, eta_min, t / T_max), scalar)
+
+
+def cosine_annealing_warm_restarts_lr(t, base_lr, T_0, T_mult=1, eta_min=0.0):
+    r"""CosineAnnealingWarmRestarts (SGDR): cosine annealing restarted every ``T_i`` steps.
+
+    .. math::
+        \eta_t = \eta_{\min} + \frac{1}{2}(\eta_0 - \eta_{\min})
+                 \left(1 + \cos\left(\frac{T_{cur}}{T_i}\pi\right)\right),
+        \quad T_i = T_0 \cdot T_{mult}^{\,i}
+
+    where cycle ``i`` (from 0) starts at step :math:`T_0 (T_{mult}^i - 1)/(T_{mult} - 1)`
+    (at :math:`i T_0` when :math:`T_{mult} = 1`) and :math:`T_{cur}` counts
+    the steps since that restart.
+
+    Example::
+
+        >>> cosine_annealing_warm_restarts_lr([0, 5, 9, 10, 20, 29, 30], base_lr=0.1, T_0=10, T_mult=2)
+        array([0.1       , 0.05      , 0.00244717, 0.1       , 0.05      ,
+               0.00061558, 0.1       ])
+
+    Source: Loshchilov & Hutter (2017), "SGDR: Stochastic Gradient Descent
+    with Warm Restarts", eq. (5); ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts`` docs.
+    """
+    t, scalar = _steps(t)
+    base_lr = _checks.non_negative("base_lr", base_lr)
+    T_0 = _checks.positive_int("T_0", T_0)
+    T_mult = _checks.positive_int("T_mult", T_mult)
+    eta_min = _checks.non_negative("eta_min", eta_min)
+    if T_mult == 1:
+        T_i = T_0
+        T_cur = t % T_0
+    else:
+        # Find each step's cycle with integer arithmetic.  torch's step(epoch)
+        # path takes a float log for this, which can land on the wrong side
+        # of a restart when the log of an exact power rounds down.
+        starts, lengths = [0], [T_0]
+        while starts[-1] <= t.max(initial=0):
+            starts.append(starts[-1] + lengths[-1])
+            lengths.append(lengths[-1] * T_mult)
+        cycle = np.searchsorted(starts, t, side="right") - 1
+        T_i = np.asarray(lengths)[cycle]
+        T_cur = t - np.asarray(starts)[cycle]
+    return _result(_cosine_anneal(base_lr, eta_min, T_cur / T_i), scalar)
+
+
+# --- 1cycle -----------------------------------------------------------------
+
+def _one_cycle_phase_ends(total_steps, pct_start, three_phase):
+    """torch's phase boundaries, as float step indices starting from 0."""
+    warm_end = pct_start * total_steps - 1
+    if three_phase:
+        return [0.0, warm_end, 2 * pct_start * total_steps - 2, total_steps - 1.0]
+    return [0.0, warm_end, total_steps - 1.0]
+
+
+def _one_cycle_checks(t, total_steps, pct_start, anneal_strategy, three_phase):
+    t, scalar = _steps(t)
+    total_steps = _checks.positive_int("total_steps", total_steps)
+    pct_start = _checks.in_open_interval("pct_start", pct_start, 0.0, 1.0)
+    anneal_strategy = _checks.one_of("anneal_strategy", anneal_strategy, ANNEAL_STRATEGIES)
+    three_phase = _flag("three_phase", three_phase)
+    if pct_start * total_steps <= 1:
+        # torch divides by zero when the warm-up ends at step 0 (pct_start *
+        # total_steps == 1) and skips the warm-up entirely below that.
+        raise ValueError(
+            f"pct_start * total_steps must be > 1 so that the warm-up lasts at least one step, "
+            f"got pct_start={pct_start!r}, total_steps={total_steps}"
+        )
+    if three_phase and pct_start > 0.5:
+        # The ramp down mirrors the ramp up; past 0.5 the two no longer fit and
+        # torch never reaches the final annihilation phase.
+        raise ValueError(f"pct_start must be <= 0.5 when three_phase=True, got {pct_start!r}")
+    if t.size and t.max() > total_steps:
+        raise ValueError(
+            f"t must be <= total_steps={total_steps} (OneCycleLR raises when stepped past it), "
+            f"got a maximum of {t.max()}"
+        )
+    return t, scalar, total_steps, pct_start, anneal_strategy, three_phase
+
+
+def _through_waypoints(t, ends, values, anneal_strategy):
+    """Anneal from ``values[k]`` to ``values[k+1]`` while ``ends[k] < t <= ends[k+1]``.
+
+    Mirrors torch's phase search: a step belongs to the first phase whose end
+    it has not passed; a step past the last end stays in the last phase.
+    """
+    ends = np.asarray(ends)
+    values = np.asarray(values, dtype=float)
+    phase = np.searchsorted(ends[1:-1], t, side="left")
+    start, end = ends[phase], ends[phase + 1]
+    pct = (t - start) / (end - start)
+    anneal = _cosine_anneal if anneal_strategy == "cos" else _linear_anneal
+    return anneal(values[phase], values[phase + 1], pct)
+
+
+def one_cycle_lr(t, max_lr, total_steps, pct_start=0.3, anneal_strategy="cos",
+                 div_factor=25.0, final_div_factor=1e4, three_phase=False):
+    r"""OneCycleLR: warm up from ``max_lr / div_factor`` to ``max_lr``, then anneal far below the start.
+
+    .. math::
+        \eta_{\text{initial}} = \frac{\text{max\_lr}}{\text{div\_factor}}, \quad
+        \eta_{\min} = \frac{\eta_{\text{initial}}}{\text{final\_div\_factor}}, \quad
+        N = \text{total\_steps}, \; p = \text{pct\_start}
+
+    ========================  =====================  ===================================
+    phase                     steps                  LR
+    ========================  =====================  ===================================
+    1 (warm-up)               0 .. pN - 1            initial -> max_lr
+    2                         pN - 1 .. N - 1        max_lr -> min
+    ========================  =====================  ===================================
+
+    With ``three_phase=True`` phase 2 ends at 2pN - 2 going back to initial,
+    and a phase 3 runs from there to N - 1, from initial down to min.  Within
+    a phase, at fraction :math:`\tau` of the way from ``a`` to ``b``:
+
+    .. math::
+        \text{cos:}\; b + (a - b)\frac{1 + \cos(\pi\tau)}{2}
+        \qquad \text{linear:}\; a + (b - a)\tau
+
+    Example::
+
+        >>> one_cycle_lr([0, 299, 999], max_lr=0.1, total_steps=1000)
+        array([4.e-03, 1.e-01, 4.e-07])
+
+    ``t`` may go up to ``total_steps`` (torch computes that one extra value,
+    which bounces back up along the cosine); past it, torch raises and so does
+    this function.
+
+    Source: Smith & Topin (2018), "Super-Convergence: Very Fast Training of
+    Neural Networks Using Large Learning Rates"; ``torch.optim.lr_scheduler.OneCycleLR``
+    docs and phase boundaries.
+    """
+    t, scalar, total_steps, pct_start, anneal_strategy, three_phase = _one_cycle_checks(
+        t, total_steps, pct_start, anneal_strategy, three_phase
+    )
+    max_lr = _checks.non_negative("max_lr", max_lr)
+    div_factor = _checks.positive("div_factor", div_factor)
+    final_div_factor = _checks.positive("final_div_factor", final_div_factor)
+    initial_lr = max_lr / div_factor
+    min_lr = initial_lr / final_div_factor
+    if three_phase:
+        waypoints = [initial_lr, max_lr, initial_lr, min_lr]
+    else:
+        waypoints = [initial_lr, max_lr, min_lr]
+    ends = _one_cycle_phase_ends(total_steps, pct_start, three_phase)
+    return _result(_through_waypoints(t, ends, waypoints, anneal_strategy), scalar)
+
+
+def one_cycle_momentum(t, total_steps, pct_start=0.3, anneal_strategy="cos",
+                       base_momentum=0.85, max_momentum=0.95, three_phase=False):
+    r"""The momentum (or Adam's beta1) OneCycleLR sets: it moves opposite to the LR.
+
+    .. math::
+        \text{max\_momentum} \to \text{base\_momentum} \to \text{max\_momentum}
+        \;(\to \text{max\_momentum} \text{ with three\_phase})
+
+    over the same phases and with the same annealing as :func:`one_cycle_lr`:
+    lowest where the LR peaks.
+
+    Example::
+
+        >>> one_cycle_momentum([0, 299, 999], total_steps=1000)
+        array([0.95, 0.85, 0.95])
+
+    Source: Smith (2018), "A disciplined approach to neural network
+    hyper-parameters: Part 1" (cyclical momentum); ``torch.optim.lr_scheduler.OneCycleLR`` docs.
+    """
+    t, scalar, total_steps, pct_start, anneal_strategy, three_phase = _one_cycle_checks(
+        t, total_steps, pct_start, anneal_strategy, three_phase
+    )
+    base_momentum = _checks.non_negative("base_momentum", base_momentum)
+    max_momentum = _checks.non_negative("max_momentum", max_momentum)
+    _not_below("max_momentum", max_momentum, "base_momentum", base_momentum)
+    if three_phase:
+        waypoints = [max_momentum, base_momentum, max_momentum, max_momentum]
+    else:
+        waypoints = [max_momentum, base_momentum, max_momentum]
+    ends = _one_cycle_phase_ends(total_steps, pct_start, three_phase)
+    return _result(_through_waypoints(t, ends, waypoints, anneal_strategy), scalar)
+
+
+# --- cyclical learning rates ------------------------------------------------
+
+def _cyclic_height(t, step_size_up, step_size_down, mode, gamma):
+    """How far up the triangle each step is (0 at the bottom, 1 at the top), times the mode's scale."""
+    step_size_up = _checks.positive_int("step_size_up", step_size_up)
+    if step_size_down is None:
+        step_size_down = step_size_up
+    step_size_down = _checks.positive_int("step_size_down", step_size_down)
+    mode = _checks.one_of("mode", mode, CYCLIC_MODES)
+    gamma = _checks.positive("gamma", gamma)
+    period = step_size_up + step_size_down
+    cycle = t // period + 1  # Smith's cycle counter, from 1
+    into = t % period  # steps since the cycle started
+    # torch finds the same position as the float 1 + t/period - cycle; the
+    # integer form is exact and agrees with it to rounding.
+    height = np.where(into <= step_size_up, into / step_size_up, (period - into) / step_size_down)
+    if mode == "triangular":
+        scale = 1.0
+    elif mode == "triangular2":
+        scale = 1.0 / 2.0 ** (cycle - 1)  # halve the amplitude each cycle
+    else:
+        # torch's exp_range scales by gamma to the number of iterations since
+        # the start of training (scale_mode="iterations"), not by cycle.
+        scale = gamma**t
+    return height * scale
+
+
+def cyclic_lr(t, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular", gamma=1.0):
+    r"""CyclicLR: the LR goes back and forth between ``base_lr`` and ``max_lr`` in triangles.
+
+    .. math::
+        \eta_t = \text{base\_lr} + (\text{max\_lr} - \text{base\_lr}) \cdot h_t \cdot s_t
+
+    where :math:`h_t` rises linearly from 0 to 1 over ``step_size_up`` steps and
+    falls back to 0 over ``step_size_down`` (default: ``step_size_up``), and
+    the scale :math:`s_t` is 1 (``"triangular"``), :math:`1/2^{c-1}` in cycle
+    :math:`c = 1, 2, \dots` (``"triangular2"``) or :math:`\gamma^t` (``"exp_range"``).
+
+    Example::
+
+        >>> cyclic_lr([0, 5, 10, 15, 20, 30], base_lr=0.01, max_lr=0.1, step_size_up=10, mode="triangular2")
+        array([0.01 , 0.055, 0.1  , 0.055, 0.01 , 0.055])
+
+    Source: Smith (2017), "Cyclical Learning Rates for Training Neural
+    Networks"; ``torch.optim.lr_scheduler.CyclicLR`` docs (which adds the
+    uneven ``step_size_down``).
+    """
+    t, scalar = _steps(t)
+    base_lr = _checks.non_negative("base_lr", base_lr)
+    max_lr = _checks.non_negative("max_lr", max_lr)
+    _not_below("max_lr", max_lr, "base_lr", base_lr)
+    height = _cyclic_height(t, step_size_up, step_size_down, mode, gamma)
+    return _result(base_lr + (max_lr - base_lr) * height, scalar)
+
+
+def cyclic_momentum(t, base_momentum=0.8, max_momentum=0.9, step_size_up=2000, step_size_down=None,
+                    mode="triangular", gamma=1.0):
+    r"""The momentum (or Adam's beta1) CyclicLR sets: the same triangles, upside down.
+
+    .. math::
+        m_t = \text{max\_momentum} - (\text{max\_momentum} - \text{base\_momentum}) \cdot h_t \cdot s_t
+
+    with :math:`h_t` and :math:`s_t` as in :func:`cyclic_lr`: momentum is
+    lowest where the LR peaks.
+
+    Example::
+
+        >>> cyclic_momentum([0, 5, 10, 20], step_size_up=10)
+        array([0.9 , 0.85, 0.8 , 0.9 ])
+
+    Source: Smith (2018), "A disciplined approach to neural network
+    hyper-parameters: Part 1"; ``torch.optim.lr_scheduler.CyclicLR`` docs.
+    """
+    t, scalar = _steps(t)
+    base_momentum = _checks.non_negative("base_momentum", base_momentum)
+    max_momentum = _checks.non_negative("max_momentum", max_momentum)
+    _not_below("max_momentum", max_momentum, "base_momentum", base_momentum)
+    height = _cyclic_height(t, step_size_up, step_size_down, mode, gamma)
+    return _result(max_momentum - (max_momentum - base_momentum) * height, scalar)
+
+
+#: Each torch scheduler's class name, mapped to its closed form here.
+FORMULAS = {
+    "StepLR": step_lr,
+    "MultiStepLR": multi_step_lr,
+    "ExponentialLR": exponential_lr,
+    "ConstantLR": constant_lr,
+    "LinearLR": linear_lr,
+    "PolynomialLR": polynomial_lr,
+    "CosineAnnealingLR": cosine_annealing_lr,
+    "CosineAnnealingWarmRestarts": cosine_annealing_warm_restarts_lr,
+    "OneCycleLR": one_cycle_lr,
+    "CyclicLR": cyclic_lr,
+}

@@ -1,0 +1,418 @@
+"""The closed forms in lrcourse.formulas against the real torch schedulers.
+
+Every property test steps a torch scheduler with ``simulate`` over at least
+1,000 steps and compares each step, to ``|a - b| <= 1e-9 * base_lr + 1e-6 * |b|``
+with ``b`` torch's value.  Nothing here is copied from torch output: expected
+values come from torch live or from arithmetic on the formula.
+"""
+from __future__ import annotations
+
+import doctest
+import re
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from torch.optim import lr_scheduler as sched
+
+from lrcourse import formulas as F
+from lrcourse.simulation import simulate, stand_in_optimizer
+
+# Deterministic and small enough for the whole file to run in well under a minute.
+PROPERTY = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+STEPS = st.integers(1000, 2000)
+BASE_LR = st.floats(1e-4, 1.0)
+FRACTION = st.floats(0.0, 1.0)
+
+
+def assert_matches_torch(ours, theirs, base, what="lr"):
+    """Fail at the first step where ``ours`` leaves the tolerance around torch's ``theirs``."""
+    ours, theirs = np.asarray(ours), np.asarray(theirs)
+    assert ours.shape == theirs.shape
+    tolerance = 1e-9 * base + 1e-6 * np.abs(theirs)
+    bad = np.flatnonzero(~(np.abs(ours - theirs) <= tolerance))
+    if bad.size:
+        i = bad[0]
+        pytest.fail(f"{what} differs from torch at step {i} of {len(theirs)}: formula {ours[i]!r}, torch {theirs[i]!r}")
+
+
+# --- every formula against torch ----------------------------------------------
+
+@PROPERTY
+@given(steps=STEPS, base_lr=BASE_LR, step_size=st.integers(1, 400), gamma=st.floats(0.05, 1.0))
+def test_step_lr_matches_torch(steps, base_lr, step_size, gamma):
+    trace = simulate(lambda opt: sched.StepLR(opt, step_size=step_size, gamma=gamma), steps, lr=base_lr)
+    assert_matches_torch(F.step_lr(np.arange(steps), base_lr, step_size, gamma), trace.lr, base_lr)
+
+
+@PROPERTY
+@given(
+    steps=STEPS,
+    base_lr=BASE_LR,
+    milestones=st.lists(st.integers(0, 2100), min_size=1, max_size=8, unique=True).map(sorted),
+    gamma=st.floats(0.05, 1.0),
+)
+def test_multi_step_lr_matches_torch(steps, base_lr, milestones, gamma):
+    trace = simulate(lambda opt: sched.MultiStepLR(opt, milestones=milestones, gamma=gamma), steps, lr=base_lr)
+    assert_matches_torch(F.multi_step_lr(np.arange(steps), base_lr, milestones, gamma), trace.lr, base_lr)
+
+
+@PROPERTY
+@given(steps=STEPS, base_lr=BASE_LR, gamma=st.floats(0.95, 1.002))
+def test_exponential_lr_matches_torch(steps, base_lr, gamma):
+    trace = simulate(lambda opt: sched.ExponentialLR(opt, gamma=gamma), steps, lr=base_lr)
+    assert_matches_torch(F.exponential_lr(np.arange(steps), base_lr, gamma), trace.lr, base_lr)
+
+
+@PROPERTY
+@given(steps=STEPS, base_lr=BASE_LR, factor=st.floats(0.01, 1.0), total_iters=st.integers(1, 1500))
+def test_constant_lr_matches_torch(steps, base_lr, factor, total_iters):
+    # factor=0 is left out: torch divides by it at total_iters (see constant_lr).
+    trace = simulate(lambda opt: sched.ConstantLR(opt, factor=factor, total_iters=total_iters), steps, lr=base_lr)
+    assert_matches_torch(F.constant_lr(np.arange(steps), base_lr, factor, total_iters), trace.lr, base_lr)
+
+
+@PROPERTY
+@given(
+    steps=STEPS,
+    base_lr=BASE_LR,
+    start_factor=st.floats(0.01, 1.0),
+    end_factor=FRACTION,
+    total_iters=st.integers(1, 1500),
+)
+def test_linear_lr_matches_torch(steps, base_lr, start_factor, end_factor, total_iters):
+    trace = simulate(
+        lambda opt: sched.LinearLR(opt, start_factor=start_factor, end_factor=end_factor, total_iters=total_iters),
+        steps,
+        lr=base_lr,
+    )
+    ours = F.linear_lr(np.arange(steps), base_lr, start_factor, end_factor, total_iters)
+    assert_matches_torch(ours, trace.lr, base_lr)
+
+
+@PROPERTY
+@given(steps=STEPS, base_lr=BASE_LR, total_iters=st.integers(1, 1500), power=st.floats(0.0, 5.0))
+def test_polynomial_lr_matches_torch(steps, base_lr, total_iters, power):
+    trace = simulate(lambda opt: sched.PolynomialLR(opt, total_iters=total_iters, power=power), steps, lr=base_lr)
+    assert_matches_torch(F.polynomial_lr(np.arange(steps), base_lr, total_iters, power), trace.lr, base_lr)
+
+
+@PROPERTY
+@given(steps=STEPS, base_lr=BASE_LR, T_max=st.integers(1, 300), eta_fraction=FRACTION)
+def test_cosine_annealing_lr_matches_torch_well_past_T_max(steps, base_lr, T_max, eta_fraction):
+    # T_max <= 300 and steps >= 1000: every run covers more than a full period
+    # (2 * T_max), so the rise after T_max is compared too.
+    eta_min = eta_fraction * base_lr
+    trace = simulate(lambda opt: sched.CosineAnnealingLR(opt, T_max=T_max, eta_min=eta_min), steps, lr=base_lr)
+    assert_matches_torch(F.cosine_annealing_lr(np.arange(steps), base_lr, T_max, eta_min), trace.lr, base_lr)
+
+
+@pytest.mark.parametrize("T_mult_range", [(1, 1), (2, 4)], ids=["T_mult=1", "T_mult>1"])
+@PROPERTY
+@given(data=st.data(), steps=STEPS, base_lr=BASE_LR, T_0=st.integers(1, 300), eta_fraction=FRACTION)
+def test_warm_restarts_match_torch(T_mult_range, data, steps, base_lr, T_0, eta_fraction):
+    T_mult = data.draw(st.integers(*T_mult_range), label="T_mult")
+    eta_min = eta_fraction * base_lr
+    trace = simulate(
+        lambda opt: sched.CosineAnnealingWarmRestarts(opt, T_0=T_0, T_mult=T_mult, eta_min=eta_min), steps, lr=base_lr
+    )
+    ours = F.cosine_annealing_warm_restarts_lr(np.arange(steps), base_lr, T_0, T_mult, eta_min)
+    assert_matches_torch(ours, trace.lr, base_lr)
+
+
+@st.composite
+def one_cycle_args(draw, three_phase):
+    total_steps = draw(st.integers(1000, 2000), label="total_steps")
+    highest = 0.5 if three_phase else 0.95
+    pct_start = draw(
+        st.one_of(
+            st.floats(0.05, highest),
+            # a warm-up ending exactly on a step: the phase boundary itself
+            st.integers(int(0.05 * total_steps), int(highest * total_steps)).map(lambda w: w / total_steps),
+        ),
+        label="pct_start",
+    )
+    base_momentum = draw(st.floats(0.5, 0.9), label="base_momentum")
+    return dict(
+        max_lr=draw(st.floats(1e-3, 1.0), label="max_lr"),
+        total_steps=total_steps,
+        pct_start=pct_start,
+        div_factor=draw(st.floats(2.0, 100.0), label="div_factor"),
+        final_div_factor=draw(st.floats(10.0, 1e5), label="final_div_factor"),
+        base_momentum=base_momentum,
+        max_momentum=base_momentum + draw(st.floats(0.0, 0.09), label="momentum_span"),
+    )
+
+
+@pytest.mark.parametrize("anneal_strategy", ["cos", "linear"])
+@pytest.mark.parametrize("three_phase", [False, True], ids=["two_phase", "three_phase"])
+@PROPERTY
+@given(data=st.data())
+def test_one_cycle_lr_and_momentum_match_torch(three_phase, anneal_strategy, data):
+    args = data.draw(one_cycle_args(three_phase))
+    n = args["total_steps"]
+    trace = simulate(
+        lambda opt: sched.OneCycleLR(opt, anneal_strategy=anneal_strategy, three_phase=three_phase, **args),
+        n,  # exactly total_steps steps: the whole schedule
+        optimizer="sgd_momentum",
+    )
+    t = np.arange(n)
+    common = dict(total_steps=n, pct_start=args["pct_start"], anneal_strategy=anneal_strategy, three_phase=three_phase)
+    lr = F.one_cycle_lr(t, args["max_lr"], div_factor=args["div_factor"],
+                        final_div_factor=args["final_div_factor"], **common)
+    momentum = F.one_cycle_momentum(t, base_momentum=args["base_momentum"],
+                                    max_momentum=args["max_momentum"], **common)
+    assert_matches_torch(lr, trace.lr, args["max_lr"] / args["div_factor"])
+    assert_matches_torch(momentum, trace.momentum, args["base_momentum"], what="momentum")
+
+
+@pytest.mark.parametrize("with_step_size_down", [False, True], ids=["symmetric", "step_size_down"])
+@pytest.mark.parametrize("mode", F.CYCLIC_MODES)
+@PROPERTY
+@given(
+    data=st.data(),
+    steps=STEPS,
+    base_lr=st.floats(1e-4, 0.1),
+    span=st.floats(0.0, 20.0),
+    step_size_up=st.integers(1, 600),
+    gamma=st.floats(0.995, 1.0),
+    base_momentum=st.floats(0.5, 0.9),
+    momentum_span=st.floats(0.0, 0.09),
+)
+def test_cyclic_lr_and_momentum_match_torch(
+    mode, with_step_size_down, data, steps, base_lr, span, step_size_up, gamma, base_momentum, momentum_span
+):
+    step_size_down = data.draw(st.integers(1, 600), label="step_size_down") if with_step_size_down else None
+    args = dict(
+        base_lr=base_lr,
+        max_lr=base_lr * (1 + span),
+        step_size_up=step_size_up,
+        step_size_down=step_size_down,
+        mode=mode,
+        gamma=gamma,
+    )
+    momenta = dict(base_momentum=base_momentum, max_momentum=base_momentum + momentum_span)
+    trace = simulate(lambda opt: sched.CyclicLR(opt, **args, **momenta), steps, optimizer="sgd_momentum")
+    t = np.arange(steps)
+    assert_matches_torch(F.cyclic_lr(t, **args), trace.lr, base_lr)
+    del args["base_lr"], args["max_lr"]
+    assert_matches_torch(F.cyclic_momentum(t, **momenta, **args), trace.momentum, base_momentum, what="momentum")
+
+
+# --- known values --------------------------------------------------------------
+
+def test_step_lr_blog_example():
+    # lr 0.001, step_size 30, gamma 0.1: divided by 10 at epoch 30, by 100 at 60.
+    assert F.step_lr(29, 0.001, step_size=30) == 0.001
+    assert F.step_lr(30, 0.001, step_size=30) == pytest.approx(1e-4, rel=1e-12)
+    assert F.step_lr(60, 0.001, step_size=30) == pytest.approx(1e-5, rel=1e-12)
+
+
+def test_multi_step_lr_drops_at_each_milestone():
+    lr = F.multi_step_lr([0, 9, 10, 24, 25], 1.0, milestones=[10, 25], gamma=0.5)
+    np.testing.assert_allclose(lr, [1.0, 1.0, 0.5, 0.5, 0.25])
+
+
+def test_cosine_rises_again_past_T_max():
+    t = np.array([0, 100, 150, 200, 300, 400])
+    lr = F.cosine_annealing_lr(t, base_lr=0.1, T_max=100, eta_min=0.01)
+    np.testing.assert_allclose(lr, [0.1, 0.01, 0.055, 0.1, 0.01, 0.1], rtol=1e-12)
+
+
+def test_warm_restarts_restart_at_each_cycle_start():
+    # T_0=10, T_mult=2: restarts at 10, 30, 70; the LR is back at base_lr there.
+    lr = F.cosine_annealing_warm_restarts_lr([0, 10, 30, 70], base_lr=0.1, T_0=10, T_mult=2)
+    np.testing.assert_allclose(lr, 0.1, rtol=1e-12)
+    assert F.cosine_annealing_warm_restarts_lr(20, base_lr=0.1, T_0=10, T_mult=2) == pytest.approx(0.05)
+
+
+def test_warm_restarts_exact_at_a_restart_where_a_float_log_rounds_down():
+    # Cycle 3 of T_0=1, T_mult=10 starts at step 111, where log10(1000) rounds
+    # to 2.999...; the integer search still puts step 111 at a restart, as
+    # 111 plain torch step() calls do.
+    opt = stand_in_optimizer("sgd", lr=0.1)
+    scheduler = sched.CosineAnnealingWarmRestarts(opt, T_0=1, T_mult=10)
+    for _ in range(111):
+        opt.step()
+        scheduler.step()
+    torch_lr = opt.param_groups[0]["lr"]
+    assert F.cosine_annealing_warm_restarts_lr(111, 0.1, T_0=1, T_mult=10) == pytest.approx(torch_lr) == 0.1
+
+
+@pytest.mark.parametrize("anneal_strategy", ["cos", "linear"])
+def test_one_cycle_phase_boundaries(anneal_strategy):
+    n, max_lr = 1000, 0.2
+    t = [0, 299, n - 1]  # pct_start=0.3: the warm-up ends at step 0.3 * 1000 - 1
+    lr = F.one_cycle_lr(t, max_lr, total_steps=n, anneal_strategy=anneal_strategy)
+    # rtol 1e-9, not 1e-12: the linear end value is max_lr + (min - max_lr) * 1, which
+    # loses the last digits of the tiny min to cancellation (in torch too).
+    np.testing.assert_allclose(lr, [max_lr / 25, max_lr, max_lr / 25 / 1e4], rtol=1e-9)
+    momentum = F.one_cycle_momentum(t, total_steps=n, anneal_strategy=anneal_strategy)
+    np.testing.assert_allclose(momentum, [0.95, 0.85, 0.95], rtol=1e-12)
+    trace = simulate(lambda opt: sched.OneCycleLR(opt, max_lr, total_steps=n, anneal_strategy=anneal_strategy), n)
+    assert_matches_torch(lr, trace.lr[t], max_lr / 25)
+
+
+def test_one_cycle_three_phase_is_symmetric_then_annihilates():
+    n = 1000
+    t = [0, 249, 498, n - 1]  # pct 0.25: ends at 0.25n - 1, 0.5n - 2, n - 1
+    lr = F.one_cycle_lr(t, 1.0, total_steps=n, pct_start=0.25, three_phase=True)
+    np.testing.assert_allclose(lr, [1 / 25, 1.0, 1 / 25, 1 / 25 / 1e4], rtol=1e-12)
+    up, down = F.one_cycle_lr([100, 498 - 100], 1.0, total_steps=n, pct_start=0.25, three_phase=True)
+    assert up == pytest.approx(down, rel=1e-12)  # phases 1 and 2 mirror each other about step 249
+
+
+def test_one_cycle_value_one_past_the_end_matches_torch():
+    # torch computes a value at step total_steps (bouncing back up) before it raises.
+    n = 1000
+    opt = stand_in_optimizer("sgd", lr=0.1)
+    scheduler = sched.OneCycleLR(opt, max_lr=0.1, total_steps=n)
+    for _ in range(n):
+        opt.step()
+        scheduler.step()
+    torch_lr = opt.param_groups[0]["lr"]
+    ours = F.one_cycle_lr(n, 0.1, total_steps=n)
+    assert abs(ours - torch_lr) <= 1e-9 * 0.1 / 25 + 1e-6 * torch_lr
+    assert ours > F.one_cycle_lr(n - 1, 0.1, total_steps=n)
+
+
+def test_cyclic_modes_known_values():
+    t = [0, 10, 20, 30, 50]  # peaks of cycles 1, 2, 3 at steps 10, 30, 50
+    tri2 = F.cyclic_lr(t, 0.0, 1.0, step_size_up=10, mode="triangular2")
+    np.testing.assert_allclose(tri2, [0.0, 1.0, 0.0, 0.5, 0.25])
+    exp = F.cyclic_lr(t, 0.0, 1.0, step_size_up=10, mode="exp_range", gamma=0.9)
+    np.testing.assert_allclose(exp, [0.0, 0.9**10, 0.0, 0.9**30, 0.9**50])
+    uneven = F.cyclic_lr([0, 5, 10, 20, 30, 40], 0.0, 1.0, step_size_up=10, step_size_down=30)
+    np.testing.assert_allclose(uneven, [0.0, 0.5, 1.0, 2 / 3, 1 / 3, 0.0])
+    np.testing.assert_allclose(F.cyclic_momentum([0, 10, 20], step_size_up=10), [0.9, 0.8, 0.9])
+
+
+def test_warm_up_multipliers_known_values():
+    np.testing.assert_allclose(F.linear_lr([0, 2, 4, 9], 1.0, start_factor=0.5, total_iters=4), [0.5, 0.75, 1, 1])
+    np.testing.assert_allclose(F.constant_lr([0, 4, 5], 1.0, factor=0.25, total_iters=5), [0.25, 0.25, 1.0])
+    np.testing.assert_allclose(F.polynomial_lr([0, 2, 4, 8], 1.0, total_iters=4, power=2.0), [1, 0.25, 0, 0])
+    np.testing.assert_allclose(F.exponential_lr([0, 3], 2.0, gamma=0.5), [2.0, 0.25])
+
+
+# --- scalar in, float out; array in, array out -----------------------------------
+
+CALLS = {
+    "step_lr": (F.step_lr, dict(base_lr=0.1, step_size=3)),
+    "multi_step_lr": (F.multi_step_lr, dict(base_lr=0.1, milestones=[2, 5])),
+    "exponential_lr": (F.exponential_lr, dict(base_lr=0.1, gamma=0.9)),
+    "constant_lr": (F.constant_lr, dict(base_lr=0.1)),
+    "linear_lr": (F.linear_lr, dict(base_lr=0.1)),
+    "polynomial_lr": (F.polynomial_lr, dict(base_lr=0.1)),
+    "cosine_annealing_lr": (F.cosine_annealing_lr, dict(base_lr=0.1, T_max=4)),
+    "cosine_annealing_warm_restarts_lr": (F.cosine_annealing_warm_restarts_lr, dict(base_lr=0.1, T_0=2, T_mult=2)),
+    "one_cycle_lr": (F.one_cycle_lr, dict(max_lr=0.1, total_steps=20)),
+    "one_cycle_momentum": (F.one_cycle_momentum, dict(total_steps=20)),
+    "cyclic_lr": (F.cyclic_lr, dict(base_lr=0.01, max_lr=0.1, step_size_up=3)),
+    "cyclic_momentum": (F.cyclic_momentum, dict(step_size_up=3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_scalar_in_float_out_array_in_array_out(name):
+    fn, kwargs = CALLS[name]
+    value = fn(7, **kwargs)
+    assert type(value) is float
+    assert type(fn(np.int64(7), **kwargs)) is float
+    grid = np.arange(12).reshape(3, 4)
+    values = fn(grid, **kwargs)
+    assert isinstance(values, np.ndarray) and values.shape == (3, 4) and values.dtype == np.float64
+    assert values[1, 3] == value
+    assert fn([], **kwargs).shape == (0,)
+
+
+def test_formulas_table_names_real_torch_schedulers():
+    for name in F.FORMULAS:
+        assert issubclass(getattr(sched, name), sched.LRScheduler)
+
+
+def test_docstring_examples_show_real_output():
+    result = doctest.testmod(F, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= len(F.__all__) - 1
+    assert result.failed == 0
+
+
+# --- bad input -------------------------------------------------------------------
+
+BAD = [
+    # (function, keyword arguments, exception, message pattern)
+    (F.step_lr, dict(t=-1, base_lr=0.1, step_size=3), ValueError, "t must be >= 0"),
+    (F.step_lr, dict(t=[0, 5, -2], base_lr=0.1, step_size=3), ValueError, "t must be >= 0"),
+    (F.step_lr, dict(t=1.5, base_lr=0.1, step_size=3), TypeError, "t must be an int"),
+    (F.step_lr, dict(t=1, base_lr=-0.1, step_size=3), ValueError, "base_lr must be >= 0"),
+    (F.step_lr, dict(t=1, base_lr=0.1, step_size=0), ValueError, "step_size must be a positive int"),
+    (F.step_lr, dict(t=1, base_lr=0.1, step_size=2.5), TypeError, "step_size must be a positive int"),
+    (F.step_lr, dict(t=1, base_lr=0.1, step_size=3, gamma=0.0), ValueError, "gamma must be > 0"),
+    (F.multi_step_lr, dict(t=1, base_lr=0.1, milestones=[30, 10]), ValueError, "milestones must be strictly increasing"),
+    (F.multi_step_lr, dict(t=1, base_lr=0.1, milestones=[10, 10]), ValueError, "milestones must be strictly increasing"),
+    (F.multi_step_lr, dict(t=1, base_lr=0.1, milestones=[10], gamma=-0.1), ValueError, "gamma must be > 0"),
+    (F.exponential_lr, dict(t=1, base_lr=0.1, gamma=-0.5), ValueError, "gamma must be > 0"),
+    (F.constant_lr, dict(t=1, base_lr=0.1, factor=1.5), ValueError, r"factor must lie in \[0.0, 1.0\]"),
+    (F.constant_lr, dict(t=1, base_lr=0.1, factor=-0.1), ValueError, r"factor must lie in \[0.0, 1.0\]"),
+    (F.constant_lr, dict(t=1, base_lr=0.1, total_iters=0), ValueError, "total_iters must be a positive int"),
+    (F.linear_lr, dict(t=1, base_lr=0.1, start_factor=0.0), ValueError, r"start_factor must lie in \(0.0, 1.0\]"),
+    (F.linear_lr, dict(t=1, base_lr=0.1, start_factor=1.5), ValueError, r"start_factor must lie in \(0.0, 1.0\]"),
+    (F.linear_lr, dict(t=1, base_lr=0.1, end_factor=-0.1), ValueError, r"end_factor must lie in \[0.0, 1.0\]"),
+    (F.linear_lr, dict(t=1, base_lr=0.1, end_factor=1.5), ValueError, r"end_factor must lie in \[0.0, 1.0\]"),
+    (F.linear_lr, dict(t=1, base_lr=0.1, total_iters=-5), ValueError, "total_iters must be a positive int"),
+    (F.polynomial_lr, dict(t=1, base_lr=0.1, total_iters=0), ValueError, "total_iters must be a positive int"),
+    (F.polynomial_lr, dict(t=1, base_lr=0.1, power=-1.0), ValueError, "power must be >= 0"),
+    (F.cosine_annealing_lr, dict(t=1, base_lr=0.1, T_max=0), ValueError, "T_max must be a positive int"),
+    (F.cosine_annealing_lr, dict(t=1, base_lr=0.1, T_max=10, eta_min=-1e-3), ValueError, "eta_min must be >= 0"),
+    (F.cosine_annealing_warm_restarts_lr, dict(t=1, base_lr=0.1, T_0=0), ValueError, "T_0 must be a positive int"),
+    (F.cosine_annealing_warm_restarts_lr, dict(t=1, base_lr=0.1, T_0=10, T_mult=0), ValueError,
+     re.escape("T_mult must be a positive int (>= 1)")),
+    (F.cosine_annealing_warm_restarts_lr, dict(t=1, base_lr=0.1, T_0=10, T_mult=1.5), TypeError,
+     "T_mult must be a positive int"),
+    (F.one_cycle_lr, dict(t=1, max_lr=0.1, total_steps=0), ValueError, "total_steps must be a positive int"),
+    (F.one_cycle_lr, dict(t=1, max_lr=-0.1, total_steps=100), ValueError, "max_lr must be >= 0"),
+    (F.one_cycle_lr, dict(t=1, max_lr=0.1, total_steps=100, pct_start=0.0), ValueError,
+     "pct_start must lie strictly between 0.0 and 1.0"),
+    (F.one_cycle_lr, dict(t=1, max_lr=0.1, total_steps=100, pct_start=1.0), ValueError,
+     "pct_start must lie strictly between 0.0 and 1.0"),
+    (F.one_cycle_lr, dict(t=1, max_lr=0.1, total_steps=100, pct_start=0.01), ValueError,
+     re.escape("pct_start * total_steps must be > 1")),
+    (F.one_cycle_lr, dict(t=1, max_lr=0.1, total_steps=100, pct_start=0.6, three_phase=True), ValueError,
+     "pct_start must be <= 0.5 when three_phase=True"),
+    (F.one_cycle_lr, dict(t=1, max_lr=0.1, total_steps=100, three_phase="yes"), TypeError,
+     "three_phase must be True or False"),
+    (F.one_cycle_lr, dict(t=1, max_lr=0.1, total_steps=100, anneal_strategy="cosine"), ValueError,
+     "anneal_strategy must be one of 'cos', 'linear'"),
+    (F.one_cycle_lr, dict(t=1, max_lr=0.1, total_steps=100, div_factor=0.0), ValueError, "div_factor must be > 0"),
+    (F.one_cycle_lr, dict(t=1, max_lr=0.1, total_steps=100, final_div_factor=-1.0), ValueError,
+     "final_div_factor must be > 0"),
+    (F.one_cycle_lr, dict(t=101, max_lr=0.1, total_steps=100), ValueError, "t must be <= total_steps=100"),
+    (F.one_cycle_momentum, dict(t=1, total_steps=100, base_momentum=0.95, max_momentum=0.85), ValueError,
+     re.escape("max_momentum must be >= base_momentum")),
+    (F.one_cycle_momentum, dict(t=1, total_steps=100, anneal_strategy="cubic"), ValueError,
+     "anneal_strategy must be one of 'cos', 'linear'"),
+    (F.cyclic_lr, dict(t=1, base_lr=0.1, max_lr=0.01), ValueError, re.escape("max_lr must be >= base_lr (0.1)")),
+    (F.cyclic_lr, dict(t=1, base_lr=0.01, max_lr=0.1, mode="triangle"), ValueError,
+     "mode must be one of 'triangular', 'triangular2', 'exp_range'"),
+    (F.cyclic_lr, dict(t=1, base_lr=0.01, max_lr=0.1, step_size_up=0), ValueError,
+     "step_size_up must be a positive int"),
+    (F.cyclic_lr, dict(t=1, base_lr=0.01, max_lr=0.1, step_size_down=0), ValueError,
+     "step_size_down must be a positive int"),
+    (F.cyclic_lr, dict(t=1, base_lr=0.01, max_lr=0.1, mode="exp_range", gamma=0.0), ValueError,
+     "gamma must be > 0"),
+    (F.cyclic_momentum, dict(t=1, base_momentum=0.9, max_momentum=0.8), ValueError,
+     re.escape("max_momentum must be >= base_momentum")),
+]
+
+
+@pytest.mark.parametrize("fn, kwargs, error, message", BAD, ids=[f"{case[0].__name__}-{i}" for i, case in enumerate(BAD)])
+def test_bad_input_is_rejected_with_a_message_naming_the_argument(fn, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        fn(**kwargs)

@@ -1,0 +1,99 @@
+"""The committed notebooks: saved from one clean run, shaped like every other lesson.
+
+nbval (``make notebooks``) re-runs them and compares outputs; these tests read
+the files as they are stored, which nbval does not check.
+"""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+LESSONS = sorted(p for p in NOTEBOOKS.glob("*.ipynb"))
+SOLUTIONS = sorted((NOTEBOOKS / "solutions").glob("*.ipynb"))
+ALL = LESSONS + SOLUTIONS
+SYLLABUS = [
+    "00_start_here", "01_custom_lambda", "02_param_groups", "03_step", "04_exponential", "05_cosine",
+    "06_warm_restarts", "07_one_cycle", "08_plateau", "09_cyclic", "10_warmup",
+]
+IGNORED = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def code_cells(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+
+
+def ids(paths):
+    return [str(p.relative_to(NOTEBOOKS)) for p in paths]
+
+
+def test_every_lesson_of_the_syllabus_is_there_and_named_nn_topic():
+    names = [p.stem for p in LESSONS]
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+", n) for n in names), names
+    assert set(SYLLABUS) <= set(names)
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_saved_from_one_clean_run(path):
+    counts = [c["execution_count"] for c in code_cells(load(path))]
+    assert counts == list(range(1, len(counts) + 1)), "run `make execute` to save it from one top-to-bottom run"
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_no_errors_or_stray_warnings_are_stored(path):
+    for cell in code_cells(load(path)):
+        source = "".join(cell["source"])
+        for out in cell["outputs"]:
+            assert out["output_type"] != "error", f"stored error in cell: {source[:60]!r}"
+            if out.get("name") == "stderr":
+                assert any(m in source for m in IGNORED), f"stderr output in cell: {source[:60]!r}"
+            text = "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
+            if not any(m in source for m in IGNORED):
+                assert not re.search(r"at 0x[0-9a-f]{6,}", text), f"memory address in output of {source[:60]!r}"
+                assert not re.search(r"/(root|tmp|home)/", text), f"machine path in output of {source[:60]!r}"
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_setup_cell_first(path):
+    first = "".join(code_cells(load(path))[0]["source"])
+    assert "import lrcourse as lc" in first and "lc.use_style()" in first
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+def test_lesson_ends_with_summary_and_exercises(path):
+    headings = [
+        line.strip()
+        for c in load(path)["cells"] if c["cell_type"] == "markdown"
+        for line in "".join(c["source"]).splitlines() if line.startswith("#")
+    ]
+    assert "## Summary" in headings and "## Exercises" in headings
+    assert headings.index("## Summary") < headings.index("## Exercises")
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+def test_every_exercise_has_a_tested_worked_solution(path):
+    source = "".join("".join(c["source"]) for c in code_cells(load(path)))
+    asked = set(re.findall(r'lc\.check\("(\d\d\.\d)"', source))
+    assert asked, "a lesson has at least one checked exercise"
+    solution = NOTEBOOKS / "solutions" / f"{path.stem}_solutions.ipynb"
+    assert solution.exists(), f"missing {solution.name}"
+    solved = set(re.findall(r'lc\.check\("(\d\d\.\d)"', json.dumps(load(solution))))
+    assert asked == solved
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+def test_markdown_keeps_one_sentence_per_line(path):
+    """Short diffs: a sentence ends a line (tables and lists of short items excepted)."""
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        for line in "".join(cell["source"]).splitlines():
+            if line.startswith("|"):
+                continue
+            assert not re.search(r"[a-z0-9)`][.!?] +[A-Z]", line.replace("e.g. ", "").replace("i.e. ", "")), line

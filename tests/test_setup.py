@@ -1,0 +1,102 @@
+"""The set-up promised in README: pins, environment.yml, CI script, and that `make lab` serves JupyterLab."""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+# pip name -> conda-forge name where they differ
+CONDA_NAMES = {"torch": "pytorch-cpu"}
+
+
+def pins(path):
+    found = {}
+    for line in (ROOT / path).read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line and not line.startswith("-r"):
+            name, _, version = line.partition("==")
+            found[name.lower()] = version
+    return found
+
+
+def test_every_requirement_is_pinned_exactly():
+    for path in ("requirements.txt", "requirements-dev.txt"):
+        for name, version in pins(path).items():
+            assert re.fullmatch(r"\d+(\.\d+)+", version), f"{path}: {name} is not pinned with =="
+    assert pins("requirements.txt")["torch"] == "2.14.1"
+    assert pins("requirements.txt")["torchvision"] == "0.29.1"
+
+
+def test_environment_yml_names_every_requirement_at_the_same_minor_version():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"] == ["conda-forge"]
+    conda = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, str):
+            name, _, version = dep.partition("=")
+            conda[name] = version
+    assert conda["python"] == "3.11"
+    for name, version in (pins("requirements.txt") | pins("requirements-dev.txt")).items():
+        conda_name = CONDA_NAMES.get(name, name)
+        assert conda_name in conda, f"environment.yml lacks {conda_name} (requirements: {name}=={version})"
+        assert version.startswith(conda[conda_name] + "."), f"{conda_name}: {conda[conda_name]} vs {version}"
+
+
+def test_ci_runs_make_test_and_nothing_else():
+    script = (ROOT / ".ci" / "run").read_text()
+    commands = [l for l in script.splitlines() if l.strip() and not l.startswith("#")]
+    assert commands[-1].strip() == "make test"
+    assert os.access(ROOT / ".ci" / "run", os.X_OK)
+
+
+def test_readme_gives_the_two_commands_on_its_first_screen():
+    first_screen = "\n".join((ROOT / "README.md").read_text().splitlines()[:40])
+    assert "make lab" in first_screen and "make test" in first_screen
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_make_lab_serves_jupyterlab(tmp_path):
+    """Run the Makefile's own `lab` recipe (the venv already exists) and wait for /api/status."""
+    make = shutil.which("make")
+    if make is None:
+        pytest.fail("make is not installed")
+    port, token = free_port(), "lrcourse-test-token"
+    env = os.environ | {"JUPYTER_TOKEN": token, "JUPYTER_RUNTIME_DIR": str(tmp_path), "BROWSER": "true"}
+    cmd = [make, "-s", "lab", f"PORT={port}", f"LAB_FLAGS=--no-browser --ServerApp.token={token}"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/api/status?token={token}"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stdout.read().decode(errors="replace")[-2000:]
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    assert response.status == 200
+                    status = response.read().decode()
+                    assert '"started"' in status
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not answer /api/status within 120 s")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents?token={token}", timeout=5) as response:
+            listing = response.read().decode()
+        assert "00_start_here.ipynb" in listing  # served from notebooks/
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
