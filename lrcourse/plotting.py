@@ -99,14 +99,18 @@ def plot_schedules(traces, ax=None, logy: bool = False, title: str | None = None
     """
     items = _as_labelled(traces)
     ax = new_axes(ax)
+    explained = set()  # each kind of marker is named once in the legend
     with style():
         for label, tr in items.items():
-            steps = np.arange(tr.steps)
-            (line,) = ax.plot(steps, tr.lr, label=label, drawstyle="steps-post" if tr.events.get("milestone") else "default")
+            # A step schedule holds each LR for a whole step: draw it as stairs, not slopes.
+            stairs = bool(tr.events.get("milestone") or tr.events.get("reduction"))
+            (line,) = ax.plot(np.arange(tr.steps), tr.lr, label=label, drawstyle="steps-post" if stairs else "default")
             for kind, at in tr.events.items():
                 if len(at):
-                    marker, _ = EVENT_MARKERS[kind]
-                    ax.plot(at, tr.lr[at], marker, color=line.get_color(), markersize=6, linestyle="none")
+                    marker, name = EVENT_MARKERS[kind]
+                    ax.plot(at, tr.lr[at], marker, color=line.get_color(), markersize=6, linestyle="none",
+                            label=name if kind not in explained else "_nolegend_")
+                    explained.add(kind)
         ax.set_xlabel("step")
         ax.set_ylabel("learning rate")
         if logy:

@@ -20,7 +20,7 @@ def test_plot_draws_each_trace_with_labelled_axes(traces):
     assert ax.get_xlabel() == "step" and ax.get_ylabel() == "learning rate"
     assert ax.get_title() == "two schedules"
     labelled = {line.get_label(): line for line in ax.get_lines() if not line.get_label().startswith("_")}
-    assert set(labelled) == {"multi-step", "restarts"}
+    assert set(labelled) == {"multi-step", "restarts", "milestone", "restart"}
     np.testing.assert_array_equal(labelled["restarts"].get_ydata(), traces["restarts"].lr)
 
 
