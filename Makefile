@@ -10,6 +10,9 @@ PORT   ?= 8888
 LAB_FLAGS ?=
 # JupyterLab refuses to run as root unless told to; workshop VMs and containers often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# One BLAS thread per process: tests and notebooks run two at a time on two cores, and
+# stored notebook outputs are made and checked with the same arithmetic.
+export OMP_NUM_THREADS = 1
 # Every notebook, solutions included; checkpoints never.
 NOTEBOOKS = $(sort $(wildcard notebooks/*.ipynb notebooks/solutions/*.ipynb))
 

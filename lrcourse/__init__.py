@@ -1,28 +1,40 @@
-"""lrcourse: simulate, check, plot and explore PyTorch learning-rate schedules.
+"""lrcourse: simulate, check, plot, explore and train with PyTorch learning-rate schedules.
 
 The public names live in one module per concern and are re-exported here:
 
 - ``simulation``: :func:`simulate`, :class:`Trace`
-- ``formulas``: closed forms of every built-in schedule, as ``lc.formulas.step_lr`` etc.
+- ``formulas``: the closed form of every built-in schedule, as ``lc.formulas.step_lr`` etc.
 - ``plotting``: :func:`plot_schedules`, :func:`use_style`
 - ``widgets``: :func:`explore`
 - ``pitfalls``: :func:`expect`, to demonstrate an error or warning in a lesson
 - ``exercises``: :func:`check`, the exercise checker
+- ``data``, ``models``: the offline digits task and small seeded models for it
+- ``training``: :func:`fit`, :class:`History`
+- ``lr_finder``: :func:`lr_find`, :class:`LRFinderResult`
 """
-from . import exercises, formulas
+from . import data, exercises, formulas, models
 from .exercises import check
+from .lr_finder import LRFinderResult, lr_find
 from .pitfalls import expect
 from .plotting import plot_schedules, use_style
 from .simulation import Trace, simulate
+from .training import History, evaluate, fit
 from .widgets import explore
 
 __all__ = [
+    "History",
+    "LRFinderResult",
     "Trace",
     "check",
+    "data",
+    "evaluate",
     "exercises",
     "expect",
     "explore",
+    "fit",
     "formulas",
+    "lr_find",
+    "models",
     "plot_schedules",
     "simulate",
     "use_style",

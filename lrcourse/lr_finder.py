@@ -54,12 +54,20 @@ class LRFinderResult:
                 color=OKABE_ITO[1],
                 label=f"suggestion {self.suggestion:.2g}",
             )
+            ax.set_ylim(*self._loss_range())
             ax.set_xscale("log")
             ax.set_xlabel("learning rate (log scale)")
             ax.set_ylabel("training loss")
             ax.set_title("LR range test")
             ax.legend(loc="best")
         return ax
+
+    def _loss_range(self) -> tuple[float, float]:
+        """Y limits that show the fall in detail: the blow-up at the end would flatten it, so clip at 1.5x the start."""
+        low = min(self.raw_losses.min(), self.losses.min())
+        high = min(max(self.raw_losses.max(), self.losses.max()), 1.5 * self.losses[0])
+        pad = 0.05 * (high - low) if high > low else 0.05 * abs(high) + 1e-12
+        return low - pad, high + pad
 
     def __repr__(self) -> str:
         return f"LRFinderResult(suggestion={self.suggestion:.3g}, steps={len(self.lrs)})"
@@ -81,7 +89,7 @@ def _steepest_descent(lrs: np.ndarray, losses: np.ndarray) -> tuple[int, str]:
             "lower start_lr and end_lr and try again"
         )
     # The first points are noisy (the average has seen few batches) and the last ones are the blow-up:
-    # skip the first 10% and the last 5%, as fastai does, when enough points remain.
+    # skip the first 10% and the last 5% when enough points remain (fastai skips a tenth and five points).
     first, last = n // 10, n - n // 20
     if last - first < 3:
         first, last = 0, n
@@ -94,8 +102,8 @@ def _steepest_descent(lrs: np.ndarray, losses: np.ndarray) -> tuple[int, str]:
             "this LR is a guess: lower start_lr and try again"
         )
     return best, (
-        f"steepest descent of the smoothed loss: it fell fastest ({slope:.3g} per decade of LR) at step {best} "
-        f"of {n}, ignoring the first {first} and last {n - last} steps as noise and blow-up"
+        f"steepest descent of the smoothed loss: it fell fastest ({slope:.3g} per decade of LR) at lr {lrs[best]:.2g}, "
+        f"step {best} of {n}, ignoring the first {first} and last {n - last} steps as noise and blow-up"
     )
 
 
@@ -163,7 +171,8 @@ def lr_find(
     if diverge <= 1:
         raise ValueError(f"diverge must be > 1 (a multiple of the best smoothed loss), got {diverge}")
 
-    lrs, raw_losses, losses = _sweep(model, optimizer, train_loader, np.geomspace(start_lr, end_lr, num_steps), smooth, diverge)
+    sweep_lrs = np.geomspace(start_lr, end_lr, num_steps)
+    lrs, raw_losses, losses = _sweep(model, optimizer, train_loader, sweep_lrs, smooth, diverge)
     if not lrs:
         raise ValueError(
             f"the loss was not finite at the first step (lr {start_lr:g}), before the sweep began: "

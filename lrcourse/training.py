@@ -91,6 +91,8 @@ class History:
             acc_ax.plot(epochs, self.val_acc, "o-", color=OKABE_ITO[2], label="validation accuracy")
             lr_ax = loss_ax.twinx()
             lr_ax.spines["right"].set_visible(True)  # the house style hides it; a twin axis needs it
+            loss_ax.set_zorder(lr_ax.get_zorder() + 1)  # the losses in front of the LR curve ...
+            loss_ax.patch.set_visible(False)  # ... without hiding it behind their background
             lr_ax.grid(False)
             steps_as_epochs = np.arange(len(self.lr)) / self.steps_per_epoch
             lr_ax.plot(steps_as_epochs, self.lr, color="#777777", linewidth=1.2, label="learning rate")
@@ -155,6 +157,8 @@ def evaluate(model: nn.Module, loader) -> tuple[float, float]:
         total_loss += F.cross_entropy(logits, y, reduction="sum")  # summed as tensors: one sync at the end
         correct += (logits.argmax(dim=1) == y).sum()
         count += len(y)
+    if count == 0:
+        raise ValueError("loader is empty: it yields no batches to evaluate on")
     return float(total_loss) / count, float(correct) / count
 
 
@@ -229,15 +233,11 @@ def fit(
         _check_path("checkpoint_path", checkpoint_path)
         _schedule_function_names(scheduler)  # fail now, not after the first epoch, if a lambda cannot be saved
 
+    run = {"seed": seed, "step_per": step_per, "batches_per_epoch": len(train_loader)}  # a resume must repeat these
     log = {"lr": [], "train_loss": [], "val_loss": [], "val_acc": []}
     first_epoch = 0
     if resume_from is not None:
-        log, first_epoch = _resume(resume_from, model, optimizer, scheduler, seed=seed, step_per=step_per)
-        if epochs <= first_epoch:
-            raise ValueError(
-                f"epochs={epochs} is the total number of epochs, and resume_from already holds {first_epoch}: "
-                f"ask for more than {first_epoch}"
-            )
+        log, first_epoch = _resume(resume_from, model, optimizer, scheduler, run, epochs=epochs)
 
     plateau = isinstance(scheduler, ReduceLROnPlateau)
     diverged_at, divergence_note = None, None
@@ -280,7 +280,7 @@ def fit(
                 else:
                     scheduler.step()
             if checkpoint_path is not None:
-                _save_checkpoint(checkpoint_path, model, optimizer, scheduler, epoch + 1, log, seed, step_per)
+                _save_checkpoint(checkpoint_path, model, optimizer, scheduler, epoch + 1, log, run)
             bar.set_postfix(val_loss=f"{val_loss:.3f}", val_acc=f"{val_acc:.3f}", refresh=False)
 
     if diverged_at is not None:
@@ -304,7 +304,9 @@ def _check_training_objects(model, optimizer, scheduler, step_per: str) -> None:
     if scheduler is None:
         return
     if not isinstance(scheduler, LRScheduler):
-        raise TypeError(f"scheduler must be a torch.optim.lr_scheduler scheduler or None, got {type(scheduler).__name__}")
+        raise TypeError(
+            f"scheduler must be a torch.optim.lr_scheduler scheduler or None, got {type(scheduler).__name__}"
+        )
     if scheduler.optimizer is not optimizer:
         raise ValueError("scheduler was built on a different optimizer: build it on the optimizer you pass to fit")
     if isinstance(scheduler, ReduceLROnPlateau) and step_per == "batch":
@@ -369,19 +371,19 @@ def _qualname(fn) -> str:
 
 def _unsaveable_message(what: str, err) -> str:
     return (
-        f"checkpoint_path: {what} cannot be saved in a checkpoint ({err}). Plain lambdas and closures do not pickle: define the schedule as a module-level "
-        "function (def warmup(epoch): return min(1.0, (epoch + 1) / 5)) or as an instance of a callable class "
+        f"checkpoint_path: {what} cannot be saved in a checkpoint ({err}). Plain lambdas and closures "
+        "do not pickle: define the schedule as a module-level function "
+        "(def warmup(epoch): return min(1.0, (epoch + 1) / 5)) or as an instance of a callable class "
         "(class Warmup: ... def __call__(self, epoch): ...) and pass that to LambdaLR."
     )
 
 
-def _save_checkpoint(path, model, optimizer, scheduler, epoch, log, seed, step_per) -> None:
+def _save_checkpoint(path, model, optimizer, scheduler, epoch, log, run: dict) -> None:
     """Write the checkpoint to a temporary file, then rename it: a crash mid-write never leaves half a file."""
     checkpoint = {
         "format": CHECKPOINT_FORMAT,
         "epoch": epoch,
-        "seed": seed,
-        "step_per": step_per,
+        "run": run,
         "model": model.state_dict(),
         "optimizer": optimizer.state_dict(),
         "optimizer_class": type(optimizer).__name__,
@@ -434,7 +436,7 @@ def _model_mismatch(saved: dict, current: dict) -> str | None:
     if unexpected:
         problems.append(f"checkpoint keys not in the model {unexpected}")
     if reshaped:
-        problems.append("shapes differ for " + "; ".join(sorted(reshaped)))
+        problems.append("model shapes differ for " + "; ".join(sorted(reshaped)))
     return "; ".join(problems) or None
 
 
@@ -457,9 +459,14 @@ def _scheduler_mismatch(checkpoint: dict, scheduler) -> str | None:
     return None
 
 
-def _resume(resume_from, model, optimizer, scheduler, *, seed: int, step_per: str) -> tuple[dict, int]:
+def _resume(resume_from, model, optimizer, scheduler, run: dict, *, epochs: int) -> tuple[dict, int]:
     """Check that the checkpoint fits these objects, then load it into them; return the log and the epoch."""
     checkpoint = _load_checkpoint(resume_from)
+    if epochs <= checkpoint["epoch"]:
+        raise ValueError(
+            f"epochs={epochs} is the total number of epochs, and resume_from already holds {checkpoint['epoch']}: "
+            f"ask for more than {checkpoint['epoch']}"
+        )
     where = f"resume_from={str(resume_from)!r} was written for a different run"
     model_problem = _model_mismatch(checkpoint["model"], model.state_dict())
     if model_problem:
@@ -467,9 +474,9 @@ def _resume(resume_from, model, optimizer, scheduler, *, seed: int, step_per: st
     for problem in (_optimizer_mismatch(checkpoint, optimizer), _scheduler_mismatch(checkpoint, scheduler)):
         if problem:
             raise ValueError(f"{where}: {problem}")
-    for name, value in (("seed", seed), ("step_per", step_per)):
-        if checkpoint[name] != value:
-            raise ValueError(f"{where}: {name}={checkpoint[name]!r} there, {name}={value!r} here; pass the same value")
+    for name, value in run.items():
+        if checkpoint["run"][name] != value:
+            raise ValueError(f"{where}: {name}={checkpoint['run'][name]!r} there, {name}={value!r} here; use the same")
     # Everything matched: only now change the caller's objects.
     model.load_state_dict(checkpoint["model"])
     optimizer.load_state_dict(checkpoint["optimizer"])

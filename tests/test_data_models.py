@@ -55,7 +55,7 @@ def test_split_is_stratified_disjoint_and_fixed_by_the_seed():
 
 def test_val_fraction_sets_the_split_sizes():
     train, val = data.digits(val_fraction=0.5)
-    assert (len(train.dataset), len(val.dataset)) == (898, 899)
+    assert (len(train.dataset), len(val.dataset)) == (899, 898)
 
 
 def test_shuffle_depends_only_on_seed_and_epoch():
@@ -67,7 +67,7 @@ def test_shuffle_depends_only_on_seed_and_epoch():
     assert torch.equal(_epoch_order(train, 2), order_2)
     assert torch.equal(_epoch_order(data.digits(seed=0)[0], 2), order_2)  # a fresh loader agrees
     assert not torch.equal(_epoch_order(train, 3), order_2)
-    assert not torch.equal(_epoch_order(data.digits(seed=1)[0], 2)[:50], order_2[:50])
+    assert list(data.EpochShuffle(100, seed=0)) != list(data.EpochShuffle(100, seed=1))
 
 
 def test_validation_order_is_fixed():
@@ -148,7 +148,9 @@ def test_model_sizes():
     assert sum(p.numel() for p in models.small_cnn().parameters()) == 6090
 
 
-@pytest.mark.parametrize("kwargs, error", [({"hidden": 0}, ValueError), ({"seed": -1}, ValueError), ({"hidden": "64"}, TypeError)])
+@pytest.mark.parametrize(
+    "kwargs, error", [({"hidden": 0}, ValueError), ({"seed": -1}, ValueError), ({"hidden": "64"}, TypeError)]
+)
 def test_mlp_rejects_bad_arguments(kwargs, error):
     with pytest.raises(error, match=next(iter(kwargs))):
         models.mlp(**kwargs)
