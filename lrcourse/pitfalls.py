@@ -9,11 +9,16 @@ teaching something false.
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 
 
 def _first_line(message) -> str:
-    return str(message).strip().splitlines()[0] if str(message).strip() else ""
+    """The first line of a message, with memory addresses removed (they change every run)."""
+    if isinstance(message, KeyError) and message.args:
+        message = message.args[0]  # str(KeyError) is a repr, quotes and escaped newlines included
+    text = re.sub(r" at 0x[0-9a-fA-F]+", "", str(message)).strip()
+    return text.splitlines()[0] if text else ""
 
 
 @contextlib.contextmanager

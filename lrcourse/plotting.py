@@ -54,6 +54,11 @@ def style():
     """The house style for the figures made inside the ``with`` block only."""
     with mpl.rc_context(STYLE):
         yield
+        # The first figure of a session may start the backend inside this block, and
+        # Jupyter's inline backend switches interactive mode on as it starts; leaving
+        # rc_context would switch it off again and hide every later figure.
+        interactive = mpl.is_interactive()
+    mpl.interactive(interactive)
 
 
 def new_axes(ax=None, nrows: int = 1, **subplots_kw):

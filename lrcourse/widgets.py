@@ -112,7 +112,7 @@ def explore(scheduler, *, steps=100, lr=0.1, optimizer="sgd", metrics=None, **ra
     controls = {name: _control(name, spec) for name, spec in ranges.items()}
     # Fixed margins instead of constrained layout: the layout solver would cost
     # a third of every redraw, and the axes never change size here.
-    figure = Figure(figsize=(7.0, 3.4), dpi=90)
+    figure = Figure(figsize=(7.0, 3.4), dpi=90, layout="none")
     figure.subplots_adjust(left=0.11, right=0.97, top=0.95, bottom=0.14, hspace=0.12)
 
     def redraw(**params):

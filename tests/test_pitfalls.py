@@ -44,3 +44,14 @@ def test_expect_rejects_non_exception_kinds():
     with pytest.raises(TypeError, match="kinds must be one or more exception or warning classes"):
         with lc.expect("ValueError"):
             pass
+
+
+def test_expect_prints_no_memory_addresses_and_plain_key_errors(capsys):
+    import pickle
+
+    with lc.expect(pickle.PicklingError, AttributeError, TypeError):
+        pickle.dumps(lambda: 0)
+    assert " at 0x" not in capsys.readouterr().out
+    with lc.expect(KeyError):
+        {}["initial_lr"]
+    assert capsys.readouterr().out == "KeyError: initial_lr\n"
