@@ -8,6 +8,7 @@ seconds a real network costs.  Lesson 00 times both ways.
 from __future__ import annotations
 
 import inspect
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -141,6 +142,8 @@ def scheduler_label(scheduler) -> str:
             continue  # lambdas print as addresses; default flags are noise
         if isinstance(value, float):
             value = float(f"{value:.6g}")
+        elif isinstance(value, Counter):
+            value = sorted(value.elements())  # MultiStepLR keeps its milestones as a Counter
         parts.append(f"{name}={value!r}")
     if isinstance(scheduler, OneCycleLR):
         parts.insert(0, f"max_lr={scheduler.optimizer.param_groups[0]['max_lr']:.6g}")
@@ -225,8 +228,8 @@ def simulate(make_scheduler, steps, *, lr=0.1, optimizer="sgd", groups=None, met
         else:
             scheduler.step()
         t_cur = getattr(scheduler, "T_cur", None)
-        if last_t_cur is not None and t_cur is not None and t_cur < last_t_cur:
-            restarts.append(i + 1)
+        if last_t_cur is not None and t_cur is not None and t_cur < last_t_cur and i + 1 < steps:
+            restarts.append(i + 1)  # the LR of step i + 1 starts a new cycle (if the run goes that far)
         last_t_cur = t_cur
     if momentum is not None and not np.any(momentum):
         momentum = None  # plain SGD: momentum 0 throughout is no momentum at all

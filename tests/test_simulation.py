@@ -96,6 +96,15 @@ def test_warm_restarts_are_marked_where_they_fall():
     tr = lc.simulate(lambda o: CosineAnnealingWarmRestarts(o, T_0=20, T_mult=2, eta_min=1e-5), 200)
     assert tr.events["restart"] == [20, 60, 140]
     assert all(tr.lr[i] == 0.1 for i in tr.events["restart"])
+    # a run that ends just as a cycle does has no restart inside it, and plots
+    ending = lc.simulate(lambda o: CosineAnnealingWarmRestarts(o, T_0=20, T_mult=2), 60)
+    assert ending.events["restart"] == [20]
+    ending.plot()
+
+
+def test_multistep_label_lists_its_milestones():
+    tr = lc.simulate(lambda o: MultiStepLR(o, milestones=[30, 60, 80], gamma=0.5), 5)
+    assert tr.label == "MultiStepLR(milestones=[30, 60, 80], gamma=0.5)"
 
 
 def test_correct_use_emits_no_warnings(recwarn):
