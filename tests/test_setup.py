@@ -77,13 +77,14 @@ def test_make_lab_serves_jupyterlab(tmp_path):
     port, token = free_port(), "lrcourse-test-token"
     env = os.environ | {"JUPYTER_TOKEN": token, "JUPYTER_RUNTIME_DIR": str(tmp_path), "BROWSER": "true"}
     cmd = [make, "-s", "lab", f"PORT={port}", f"LAB_FLAGS=--no-browser --ServerApp.token={token}"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    log_path = tmp_path / "lab.log"  # a file, not a pipe: a full pipe would stall the server
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         url = f"http://127.0.0.1:{port}/api/status?token={token}"
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            assert proc.poll() is None, proc.stdout.read().decode(errors="replace")[-2000:]
+            assert proc.poll() is None, log_path.read_text(errors="replace")[-2000:]
             try:
                 with urllib.request.urlopen(url, timeout=2) as response:
                     assert response.status == 200
