@@ -1,41 +1,26 @@
-"""Lesson 09's exercise checkers: the worked solutions pass, no answer gets a hint, wrong answers say where."""
+"""Lesson 09 exercises: worked solutions and plausible mistakes, checked by test_exercises_contract.py."""
 from torch.optim.lr_scheduler import CyclicLR
 
 import lrcourse as lc
 
 
-def test_09_1_solution_passes():
-    assert lc.check("09.1", lambda opt: CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=5, mode="triangular2"))
+def cyclic(**kwargs):
+    return lambda opt: CyclicLR(opt, **kwargs)
 
 
-def test_09_1_triangular_names_the_step():
-    verdict = lc.check("09.1", lambda opt: CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=5))
-    assert not verdict and "at step 11 " in str(verdict)
+EXP_RANGE = dict(base_lr=0.001, max_lr=0.01, step_size_up=20, step_size_down=5, mode="exp_range")
+ADAM_TRACE = lc.simulate(cyclic(base_lr=0.05, max_lr=0.1, step_size_up=10, step_size_down=20),
+                         steps=30, optimizer="adam")
 
+SOLUTIONS = {
+    "09.1": cyclic(base_lr=0.01, max_lr=0.1, step_size_up=5, mode="triangular2"),
+    "09.2": cyclic(**EXP_RANGE, gamma=0.99),
+    "09.3": ADAM_TRACE.momentum[25],
+}
 
-def test_09_2_solution_passes():
-    def answer(opt):
-        return CyclicLR(opt, base_lr=0.001, max_lr=0.01, step_size_up=20, step_size_down=5, mode="exp_range", gamma=0.99)
-
-    assert lc.check("09.2", answer)
-
-
-def test_09_2_gamma_as_a_percentage_names_the_step():
-    def wrong(opt):
-        return CyclicLR(opt, base_lr=0.001, max_lr=0.01, step_size_up=20, step_size_down=5, mode="exp_range", gamma=0.01)
-
-    verdict = lc.check("09.2", wrong)
-    assert not verdict and "at step 1 " in str(verdict)
-
-
-def test_09_3_solution_passes_and_the_lr_fails():
-    trace = lc.simulate(lambda opt: CyclicLR(opt, base_lr=0.05, max_lr=0.1, step_size_up=10, step_size_down=20),
-                        steps=30, optimizer="adam")
-    assert lc.check("09.3", trace.momentum[25])
-    assert not lc.check("09.3", trace.lr[25])
-
-
-def test_unattempted_exercises_get_a_hint():
-    for exercise_id in ("09.1", "09.2", "09.3"):
-        verdict = lc.check(exercise_id, None)
-        assert not verdict and "Not attempted yet" in str(verdict) and "Hint:" in str(verdict)
+# (exercise id, wrong answer, text the checker's message must contain)
+MISTAKES = [
+    ("09.1", cyclic(base_lr=0.01, max_lr=0.1, step_size_up=5), "at step 11 "),  # "triangular", the default
+    ("09.2", cyclic(**EXP_RANGE, gamma=0.01), "at step 1 "),  # gamma read as a percentage
+    ("09.3", ADAM_TRACE.lr[25], f"({ADAM_TRACE.lr[25]:.6g}) is off"),  # the LR, not beta1
+]

@@ -1,9 +1,7 @@
-"""Lesson 10's exercise checkers: the worked solutions pass, no answer gets a hint, wrong answers say where."""
+"""Lesson 10 exercises: worked solutions and plausible mistakes, checked by test_exercises_contract.py."""
 import math
 
 from torch.optim.lr_scheduler import ConstantLR, CosineAnnealingLR, LinearLR, SequentialLR
-
-import lrcourse as lc
 
 
 def warmup_cosine(opt, t_max=180):
@@ -18,32 +16,18 @@ def wsd(opt, decay=30):
                         milestones=[15, 300 - decay])
 
 
-def test_10_1_solution_passes():
-    assert lc.check("10.1", warmup_cosine)
+WARMUP_STEPS = 5 * math.ceil(1_281_167 / 4096)
 
+SOLUTIONS = {
+    "10.1": warmup_cosine,
+    "10.2": [0.1 * 4096 / 256, WARMUP_STEPS],
+    "10.3": wsd,
+}
 
-def test_10_1_cosine_over_all_steps_names_the_step():
-    verdict = lc.check("10.1", lambda opt: warmup_cosine(opt, t_max=200))
-    assert not verdict and "at step 21 " in str(verdict)
-
-
-def test_10_2_solution_passes_and_unscaled_lr_fails():
-    assert lc.check("10.2", [0.1 * 4096 / 256, 5 * math.ceil(1_281_167 / 4096)])
-    verdict = lc.check("10.2", [0.1, 5 * math.ceil(1_281_167 / 4096)])
-    assert not verdict and "index 0" in str(verdict)
-    assert not lc.check("10.2", [1.6, 5])  # the warm-up counted in epochs, not steps
-
-
-def test_10_3_solution_passes():
-    assert lc.check("10.3", wsd)
-
-
-def test_10_3_decay_too_long_names_the_step():
-    verdict = lc.check("10.3", lambda opt: wsd(opt, decay=60))
-    assert not verdict and "at step 241 " in str(verdict)
-
-
-def test_unattempted_exercises_get_a_hint():
-    for exercise_id in ("10.1", "10.2", "10.3"):
-        verdict = lc.check(exercise_id, None)
-        assert not verdict and "Not attempted yet" in str(verdict) and "Hint:" in str(verdict)
+# (exercise id, wrong answer, text the checker's message must contain)
+MISTAKES = [
+    ("10.1", lambda opt: warmup_cosine(opt, t_max=200), "at step 21 "),  # cosine over all steps, warm-up included
+    ("10.2", [0.1, WARMUP_STEPS], "index 0"),  # the LR not scaled with the batch
+    ("10.2", [1.6, 5], "at index 1 "),  # the warm-up counted in epochs, not steps
+    ("10.3", lambda opt: wsd(opt, decay=60), "at step 241 "),  # decay too long
+]

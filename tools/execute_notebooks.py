@@ -20,18 +20,47 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-UUID = re.compile(r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+REFERENCE = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
+
+
+def widget_order(nb) -> list[str]:
+    """Widget model ids in a run-independent order.
+
+    The ids themselves are random, so they cannot be sorted.  Instead: start
+    from the widgets the cells display, in cell order, and follow each model's
+    references to the models it holds (sliders, layouts, styles), attribute by
+    attribute in sorted order.
+    """
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    order: list[str] = []
+
+    def visit(model_id: str) -> None:
+        if model_id in order:
+            return
+        order.append(model_id)
+        attributes = state.get(model_id, {}).get("state", {})
+        for key in sorted(attributes):
+            for referenced in REFERENCE.findall(json.dumps(attributes[key])):
+                visit(referenced)
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            view = out.get("data", {}).get(WIDGET_VIEW)
+            if view:
+                visit(view["model_id"])
+    unreachable = sorted(set(state) - set(order), key=lambda m: REFERENCE.sub("", json.dumps(state[m], sort_keys=True)))
+    for model_id in unreachable:
+        visit(model_id)
+    return order
 
 
 def stable_widget_ids(nb, name: str):
-    """Replace random widget model ids with ids derived from the notebook name and their order."""
-    text = json.dumps(nb, sort_keys=True)
-    mapping: dict[str, str] = {}
-    for found in UUID.findall(text):
-        if found not in mapping:
-            mapping[found] = uuid.uuid5(uuid.NAMESPACE_URL, f"lrcourse/{name}/{len(mapping)}").hex
-    for old, new in mapping.items():
-        text = text.replace(old, new)
+    """Replace random widget model ids with ids derived from the notebook name and a stable order."""
+    text = json.dumps(nb)
+    for i, old in enumerate(widget_order(nb)):
+        text = text.replace(old, uuid.uuid5(uuid.NAMESPACE_URL, f"lrcourse/{name}/{i}").hex)
     return nbformat.from_dict(json.loads(text))
 
 
@@ -69,7 +98,7 @@ def execute(path: Path) -> float:
 
 def _has_widgets(nb) -> bool:
     return any(
-        "application/vnd.jupyter.widget-view+json" in out.get("data", {})
+        WIDGET_VIEW in out.get("data", {})
         for cell in nb.cells
         if cell.cell_type == "code"
         for out in cell.outputs

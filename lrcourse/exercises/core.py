@@ -26,7 +26,8 @@ class Exercise:
 
     ``kind="schedule"``: the answer is a function ``optimizer -> scheduler``,
     a :class:`~lrcourse.Trace`, or an array of LRs, compared step by step
-    with ``expected()`` over ``steps`` steps from base LR ``lr``.
+    with ``expected()`` over ``steps`` steps from base LR ``lr`` (and ``metrics``,
+    for a ReduceLROnPlateau answer).
     ``kind="value"``: the answer is a number or an array, compared with ``expected()``.
     """
 
@@ -38,6 +39,7 @@ class Exercise:
     steps: int = 100
     lr: float = 0.1
     optimizer: str = "sgd"
+    metrics: tuple | None = None  # what a ReduceLROnPlateau answer is stepped with
     rtol: float = 1e-6
 
 
@@ -72,7 +74,8 @@ def _lrs_of(answer, exercise: Exercise) -> np.ndarray:
     if isinstance(answer, Trace):
         return answer.lr
     if callable(answer):
-        return simulate(answer, exercise.steps, lr=exercise.lr, optimizer=exercise.optimizer).lr
+        return simulate(answer, exercise.steps, lr=exercise.lr, optimizer=exercise.optimizer,
+                        metrics=exercise.metrics).lr
     return np.asarray(answer, dtype=float)
 
 

@@ -14,12 +14,11 @@ def exercise_loss() -> np.ndarray:
 register(Exercise(
     id="08.1",
     task="Run ReduceLROnPlateau(factor=0.5, patience=5) for 60 epochs from lr=0.1 on "
-         "loss = np.r_[np.linspace(1.0, 0.5, 20), np.full(40, 0.5)] and answer with the Trace.",
-    hint="lc.simulate(lambda opt: ReduceLROnPlateau(opt, factor=0.5, patience=5), steps=60, lr=0.1, metrics=loss); "
-         "a function alone cannot be checked, because the checker has no metric to feed it.",
+         "loss = np.r_[np.linspace(1.0, 0.5, 20), np.full(40, 0.5)]; answer with the Trace or the function.",
+    hint="lc.simulate(lambda opt: ReduceLROnPlateau(opt, factor=0.5, patience=5), steps=60, lr=0.1, metrics=loss).",
     expected=lambda: simulate(lambda opt: ReduceLROnPlateau(opt, factor=0.5, patience=5),
                               60, lr=0.1, metrics=exercise_loss()).lr,
-    kind="schedule", steps=60, lr=0.1))
+    kind="schedule", steps=60, lr=0.1, metrics=tuple(exercise_loss())))
 
 register(Exercise(
     id="08.2",
@@ -32,9 +31,9 @@ register(Exercise(
 register(Exercise(
     id="08.3",
     task="Run ReduceLROnPlateau(factor=0.1, patience=3, cooldown=2, min_lr=1e-3), set up for an accuracy, "
-         "for 60 epochs from lr=0.1 on acc = 1 - loss (the loss of 08.1) and answer with the Trace.",
+         "for 60 epochs from lr=0.1 on acc = 1 - loss (the loss of 08.1); answer with the Trace or the function.",
     hint="higher is better for an accuracy: mode='max'.",
     expected=lambda: simulate(lambda opt: ReduceLROnPlateau(opt, mode="max", factor=0.1, patience=3, cooldown=2,
                                                             min_lr=1e-3),
                               60, lr=0.1, metrics=1 - exercise_loss()).lr,
-    kind="schedule", steps=60, lr=0.1))
+    kind="schedule", steps=60, lr=0.1, metrics=tuple(1 - exercise_loss())))

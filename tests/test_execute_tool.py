@@ -1,0 +1,37 @@
+"""`make execute` must be repeatable: re-running a notebook changes nothing but PNG bytes."""
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from execute_notebooks import execute  # noqa: E402
+
+CELLS = [
+    "import lrcourse as lc\nfrom torch.optim.lr_scheduler import StepLR\nlc.use_style()",
+    "explorer = lc.explore(StepLR, steps=20, step_size=(1, 10, 1), gamma=(0.1, 0.9, 0.1))\nexplorer",
+    "ax = lc.plot_schedules(lc.simulate(lambda o: StepLR(o, 5), 20))",
+    "print(round(explorer.result.lr[-1], 8))",
+]
+
+
+def without_png(path: Path) -> list[str]:
+    return [line for line in path.read_text().splitlines() if '"image/png"' not in line]
+
+
+def test_executing_twice_gives_the_same_file_but_for_png_bytes(tmp_path):
+    path = tmp_path / "demo.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(c, id=f"cell-{i}") for i, c in enumerate(CELLS)]), path)
+    execute(path)
+    first = without_png(path)
+    execute(path)
+    assert without_png(path) == first
+
+    nb = json.loads(path.read_text())
+    assert [c["execution_count"] for c in nb["cells"]] == [1, 2, 3, 4]
+    assert nb["cells"][3]["outputs"][0]["text"] == ["0.1\n"]
+    state = nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert any(m["model_name"] == "IntSliderModel" for m in state.values())  # sliders render on GitHub/nbviewer
+    assert all("execution" not in c["metadata"] for c in nb["cells"])  # no timestamps

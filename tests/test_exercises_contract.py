@@ -1,0 +1,80 @@
+"""What every exercise's checker promises, stated once for all lessons.
+
+Each ``tests/test_exercises_NN.py`` holds lesson NN's data:
+
+* ``SOLUTIONS = {exercise_id: answer}``, a worked answer for every exercise of the lesson;
+* ``MISTAKES = [(exercise_id, wrong_answer, text_the_message_must_contain), ...]``, plausible mistakes.
+
+Here: every registered exercise has a solution (and every solution an exercise), each solution
+passes, an unattempted exercise gets its task and hint and raises nothing, and each mistake fails
+with a message that says where.
+"""
+import importlib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import lrcourse as lc
+from lrcourse.exercises import REGISTRY
+
+# pytest's default import mode puts tests/ on sys.path, so each lesson's file imports by its module name
+# (the same module object pytest collects, also in every xdist worker).
+LESSONS = {
+    path.stem.removeprefix("test_exercises_"): importlib.import_module(path.stem)
+    for path in sorted(Path(__file__).parent.glob("test_exercises_[0-9][0-9].py"))
+}
+SOLUTIONS = {exercise_id: answer for module in LESSONS.values() for exercise_id, answer in module.SOLUTIONS.items()}
+MISTAKES = [mistake for module in LESSONS.values() for mistake in module.MISTAKES]
+
+
+def registered_ids():
+    """The course's exercises, without the throw-away "99.x" ones test_exercises_core.py registers."""
+    return sorted(exercise_id for exercise_id in REGISTRY if not exercise_id.startswith("99"))
+
+
+def mistake_params():
+    """One param per mistake, named by its exercise id ("02.1", then "02.1-2" for a second mistake)."""
+    seen = Counter()
+    params = []
+    for exercise_id, wrong, where in MISTAKES:
+        seen[exercise_id] += 1
+        name = exercise_id if seen[exercise_id] == 1 else f"{exercise_id}-{seen[exercise_id]}"
+        params.append(pytest.param(exercise_id, wrong, where, id=name))
+    return params
+
+
+def test_every_registered_exercise_has_a_solution_and_every_solution_an_exercise():
+    solved = Counter(exercise_id for module in LESSONS.values() for exercise_id in module.SOLUTIONS)
+    assert not [exercise_id for exercise_id, n in solved.items() if n > 1], "solved in two files"
+    registered = set(registered_ids())
+    assert not registered - set(solved), f"no solution for {sorted(registered - set(solved))}"
+    assert not set(solved) - registered, f"not a registered exercise: {sorted(set(solved) - registered)}"
+
+
+@pytest.mark.parametrize("lesson", sorted(LESSONS))
+def test_a_lesson_file_holds_only_its_own_lessons_exercises(lesson):
+    module = LESSONS[lesson]
+    assert all(exercise_id.startswith(f"{lesson}.") for exercise_id in module.SOLUTIONS), sorted(module.SOLUTIONS)
+    assert {exercise_id for exercise_id, _, _ in module.MISTAKES} <= set(module.SOLUTIONS), module.MISTAKES
+
+
+@pytest.mark.parametrize("exercise_id", sorted(SOLUTIONS))
+def test_the_solution_passes(exercise_id):
+    verdict = lc.check(exercise_id, SOLUTIONS[exercise_id])
+    assert verdict, verdict
+
+
+@pytest.mark.parametrize("answer", [None, ...], ids=["None", "Ellipsis"])
+@pytest.mark.parametrize("exercise_id", registered_ids())
+def test_unattempted_gets_a_hint_and_raises_nothing(exercise_id, answer):
+    verdict = lc.check(exercise_id, answer)
+    assert not verdict
+    assert verdict.message.startswith("Not attempted yet") and "Hint:" in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize(("exercise_id", "wrong", "where"), mistake_params())
+def test_a_mistake_fails_and_says_where(exercise_id, wrong, where):
+    verdict = lc.check(exercise_id, wrong)
+    assert not verdict, verdict
+    assert where in verdict.message, verdict.message
