@@ -13,7 +13,7 @@ CELLS = [
     "import lrcourse as lc\nfrom torch.optim.lr_scheduler import StepLR\nlc.use_style()",
     "explorer = lc.explore(StepLR, steps=20, step_size=(1, 10, 1), gamma=(0.1, 0.9, 0.1))\nexplorer",
     "ax = lc.plot_schedules(lc.simulate(lambda o: StepLR(o, 5), 20))",
-    "print(round(explorer.result.lr[-1], 8))",
+    "print(explorer.result.label)",
 ]
 
 
@@ -31,7 +31,8 @@ def test_executing_twice_gives_the_same_file_but_for_png_bytes(tmp_path):
 
     nb = json.loads(path.read_text())
     assert [c["execution_count"] for c in nb["cells"]] == [1, 2, 3, 4]
-    assert nb["cells"][3]["outputs"][0]["text"] == ["0.1\n"]
+    # the sliders start at their minimum: step_size=1, gamma=0.1
+    assert nb["cells"][3]["outputs"][0]["text"] == ["StepLR(step_size=1, gamma=0.1)\n"]
     state = nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     assert any(m["model_name"] == "IntSliderModel" for m in state.values())  # sliders render on GitHub/nbviewer
     assert all("execution" not in c["metadata"] for c in nb["cells"])  # no timestamps
