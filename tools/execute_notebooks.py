@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -64,18 +65,36 @@ def stable_widget_ids(nb, name: str):
     return nbformat.from_dict(json.loads(text))
 
 
+CELL_TIMEOUT = 60  # seconds; every lesson's slowest cell takes a few
+
+
 def run(nb, directory: Path) -> float:
-    """Execute ``nb`` in place in a fresh kernel; return the seconds it took."""
-    start = time.perf_counter()
-    NotebookClient(
-        nb,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(directory)}},
-        record_timing=False,
-        store_widget_state=True,
-    ).execute()
-    return time.perf_counter() - start
+    """Execute ``nb`` in place in a fresh kernel; return the seconds it took.
+
+    Rarely, a kernel start-up or widget message is lost and the client waits
+    for a reply that never comes (jupyter/nbclient#312).  A short timeout turns
+    that into an error, and the notebook is then run once more from the start.
+    """
+    for attempt in (1, 2):
+        start = time.perf_counter()
+        try:
+            NotebookClient(
+                nb,
+                timeout=CELL_TIMEOUT,
+                kernel_name="python3",
+                resources={"metadata": {"path": str(directory)}},
+                record_timing=False,
+                store_widget_state=True,
+            ).execute()
+            return time.perf_counter() - start
+        except CellTimeoutError:
+            if attempt == 2:
+                raise
+            print(f"no reply within {CELL_TIMEOUT} s; running the notebook again", file=sys.stderr, flush=True)
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    cell.outputs, cell.execution_count = [], None
+    raise AssertionError("unreachable")
 
 
 def execute_copy(path: Path) -> float:
