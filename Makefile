@@ -45,7 +45,7 @@ test: $(DEV)
 	$(MAKE) notebooks
 
 unit: $(DEV)
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2 tests
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2 tests lrcourse --doctest-modules
 
 notebooks: $(DEV)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile \

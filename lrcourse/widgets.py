@@ -87,13 +87,13 @@ def explore(scheduler, *, steps=100, lr=0.1, optimizer="sgd", metrics=None, **ra
     Each keyword is one argument of ``scheduler``: ``(min, max, step)`` gives a
     slider, a list gives a dropdown, any other value is passed as it is.
 
-    Example::
+    Example (in a notebook; ``tests/test_widgets.py`` drives it headless)::
 
         >>> from torch.optim.lr_scheduler import StepLR
-        >>> w = explore(StepLR, step_size=(1, 50, 1), gamma=(0.1, 0.9, 0.1))
-        >>> w.children[0].value = 10          # what moving the slider does
-        >>> w.result.lr[10] == 0.1 * 0.1      # .result is the latest Trace
-        True
+        >>> w = explore(StepLR, step_size=(1, 50, 1), gamma=(0.1, 0.9, 0.1))  # doctest: +SKIP
+        >>> w.children[0].value = 10          # what moving the slider does  # doctest: +SKIP
+        >>> round(w.result.lr[10], 8)         # .result is the latest Trace  # doctest: +SKIP
+        0.01
 
     A combination torch rejects shows torch's message in the plot area and
     sets ``.result`` to ``None``.

@@ -16,8 +16,9 @@ SOLUTIONS = sorted((NOTEBOOKS / "solutions").glob("*.ipynb"))
 ALL = LESSONS + SOLUTIONS
 SYLLABUS = [
     "00_start_here", "01_custom_lambda", "02_param_groups", "03_step", "04_exponential", "05_cosine",
-    "06_warm_restarts", "07_one_cycle", "08_plateau", "09_cyclic", "10_warmup",
+    "06_warm_restarts", "07_one_cycle", "08_plateau", "09_cyclic", "10_warmup", "11_lr_range_test", "12_compare",
 ]
+STRATEGY_LESSONS = [p for p in LESSONS if "01" <= p.stem[:2] <= "10"]
 IGNORED = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
 
 
@@ -98,3 +99,13 @@ def test_markdown_keeps_one_sentence_per_line(path):
                 continue
             line = re.sub(r"^\s*(#+\s*)?\d+\.\s", "", line)  # a numbered item or heading is not a sentence end
             assert not re.search(r"[a-z0-9)`][.!?] +[A-Z]", line.replace("e.g. ", "").replace("i.e. ", "")), line
+
+
+@pytest.mark.parametrize("path", STRATEGY_LESSONS, ids=ids(STRATEGY_LESSONS))
+def test_strategy_lessons_train_a_real_model(path):
+    """Each strategy is also shown on the digits: against a constant LR, same seed and budget."""
+    nb = load(path)
+    headings = [line.strip() for c in nb["cells"] if c["cell_type"] == "markdown"
+                for line in "".join(c["source"]).splitlines() if line.startswith("#")]
+    assert "## On a real task" in headings
+    assert "lc.fit(" in "".join("".join(c["source"]) for c in code_cells(nb))
