@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import _checks
-from .training import check_data, start_epoch
+from .training import check_data, one_cpu_thread, start_epoch
 
 
 @dataclass(eq=False)
@@ -194,7 +194,7 @@ def _sweep(model, optimizer, loader, sweep_lrs, smooth: float, diverge: float):
     average, best = 0.0, math.inf
     try:
         # fork_rng: the sweep reseeds torch's generator per pass; the caller's state comes back afterwards.
-        with torch.random.fork_rng(devices=[]):
+        with torch.random.fork_rng(devices=[]), one_cpu_thread():
             model.train()
             batches = _endless_batches(loader)
             for step, lr in enumerate(sweep_lrs):

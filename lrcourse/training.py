@@ -7,6 +7,7 @@ the epoch, and the History so far.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import pickle
@@ -175,6 +176,23 @@ def start_epoch(loader, seed: int, epoch: int) -> None:
     torch.default_generator.manual_seed(epoch_seed(seed, epoch))
 
 
+@contextlib.contextmanager
+def one_cpu_thread():
+    """Run the block on one CPU thread, then restore torch's thread count.
+
+    The course's models are tiny: one thread trains them fastest (threads
+    cost more to coordinate than they save), and the results then do not
+    depend on how many cores the machine has, so every laptop reproduces
+    the numbers stored in the lessons.
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 def fit(
     model: nn.Module,
     optimizer: torch.optim.Optimizer,
@@ -243,7 +261,7 @@ def fit(
     diverged_at, divergence_note = None, None
     bar = tqdm(range(first_epoch, epochs), initial=first_epoch, total=epochs, desc="epochs", disable=not progress)
     # fork_rng: start_epoch reseeds torch's generator; the caller gets their own state back.
-    with torch.random.fork_rng(devices=[]), bar:
+    with torch.random.fork_rng(devices=[]), one_cpu_thread(), bar:
         for epoch in bar:
             start_epoch(train_loader, seed, epoch)
             model.train()

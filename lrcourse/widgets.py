@@ -52,10 +52,14 @@ def _control(name: str, spec):
         low, high, step = spec
         if not low < high or step <= 0:
             raise ValueError(f"{name}: a slider range needs min < max and step > 0, got {spec!r}")
+        # Start in the middle of the range, on a step, as ipywidgets.interact does:
+        # the ends of a range are usually its extreme, least typical settings.
+        middle = low + round((high - low) / 2 / step) * step
         if all(isinstance(v, numbers.Integral) for v in spec):
-            return ipywidgets.IntSlider(value=low, min=low, max=high, step=step, description=name, continuous_update=False)
+            return ipywidgets.IntSlider(value=middle, min=low, max=high, step=step, description=name,
+                                        continuous_update=False)
         return ipywidgets.FloatSlider(
-            value=low, min=low, max=high, step=step, description=name, continuous_update=False,
+            value=round(middle, 12), min=low, max=high, step=step, description=name, continuous_update=False,
             readout_format=".3g",
         )
     return ipywidgets.fixed(spec)
@@ -85,7 +89,8 @@ def explore(scheduler, *, steps=100, lr=0.1, optimizer="sgd", metrics=None, **ra
     """Sliders for a scheduler's arguments, redrawing its schedule as they move.
 
     Each keyword is one argument of ``scheduler``: ``(min, max, step)`` gives a
-    slider, a list gives a dropdown, any other value is passed as it is.
+    slider that starts mid-range, a list gives a dropdown that starts at its
+    first item, any other value is passed as it is.
 
     Example (in a notebook; ``tests/test_widgets.py`` drives it headless)::
 

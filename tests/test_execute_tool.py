@@ -31,8 +31,8 @@ def test_executing_twice_gives_the_same_file_but_for_png_bytes(tmp_path):
 
     nb = json.loads(path.read_text())
     assert [c["execution_count"] for c in nb["cells"]] == [1, 2, 3, 4]
-    # the sliders start at their minimum: step_size=1, gamma=0.1
-    assert nb["cells"][3]["outputs"][0]["text"] == ["StepLR(step_size=1, gamma=0.1)\n"]
+    # the sliders start mid-range: step_size=5 (of 1..10), gamma=0.5 (of 0.1..0.9)
+    assert nb["cells"][3]["outputs"][0]["text"] == ["StepLR(step_size=5, gamma=0.5)\n"]
     state = nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     assert any(m["model_name"] == "IntSliderModel" for m in state.values())  # sliders render on GitHub/nbviewer
     assert all("execution" not in c["metadata"] for c in nb["cells"])  # no timestamps

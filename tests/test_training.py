@@ -7,6 +7,7 @@ import torch
 from torch.optim.lr_scheduler import ExponentialLR, ReduceLROnPlateau, StepLR
 from torch.utils.data import DataLoader, TensorDataset
 
+import lrcourse as lc
 from lrcourse import data, models
 from lrcourse.lr_finder import LRFinderResult, lr_find
 from lrcourse.training import History, evaluate, fit
@@ -356,3 +357,29 @@ def test_lr_find_rejects_bad_arguments(digits, kwargs, error, match):
     kwargs = dict(data=digits) | kwargs
     with pytest.raises(error, match=match):
         lr_find(model, sgd(model), **kwargs)
+
+
+def test_fit_and_lr_find_run_on_one_thread_and_restore_the_count():
+    """One thread makes results independent of the core count; the caller's setting comes back."""
+    seen = []
+
+    class Spy(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = lc.models.mlp(seed=0)
+
+        def forward(self, x):
+            seen.append(torch.get_num_threads())
+            return self.net(x)
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        model = Spy()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+        lc.fit(model, optimizer, data=lc.data.digits(), epochs=1, progress=False)
+        lc.lr_find(model, optimizer, lc.data.digits(), num_steps=5)
+        assert set(seen) == {1}
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)

@@ -23,6 +23,8 @@ def test_sliders_drive_the_result():
     w = lc.explore(StepLR, steps=100, lr=0.1, step_size=(1, 50, 1), gamma=(0.1, 0.9, 0.1))
     c = controls(w)
     assert isinstance(c["step_size"], ipywidgets.IntSlider) and isinstance(c["gamma"], ipywidgets.FloatSlider)
+    assert (c["step_size"].value, c["gamma"].value) == (25, 0.5)  # mid-range, on a step
+    assert w.result.label == "StepLR(step_size=25, gamma=0.5)"
     c["step_size"].value = 10
     c["gamma"].value = 0.5
     expected = lc.simulate(lambda o: StepLR(o, step_size=10, gamma=0.5), 100, lr=0.1)
@@ -36,6 +38,7 @@ def test_dropdown_and_fixed_values():
     c = controls(w)
     assert isinstance(c["anneal_strategy"], ipywidgets.Dropdown)
     c["anneal_strategy"].value = "linear"
+    c["max_lr"].value = 0.05
     assert w.result.lr[0] == pytest.approx(0.05 / 25)
     assert w.result.momentum is not None  # a second panel shows it
     assert len(w.figure.axes) == 2
@@ -49,22 +52,27 @@ def test_function_for_compositions():
     w = lc.explore(warmup_cosine, steps=100, warmup=(1, 20, 1))
     controls(w)["warmup"].value = 10
     assert w.result.lr.argmax() == 10
+    controls(w)["warmup"].value = 4
+    assert w.result.lr.argmax() == 4
 
 
 def test_plateau_takes_metrics():
     w = lc.explore(ReduceLROnPlateau, steps=30, metrics=[1.0] * 30, patience=(0, 10, 1))
+    assert controls(w)["patience"].value == 5
     controls(w)["patience"].value = 3
     assert w.result.lr[5] == pytest.approx(0.01)
 
 
 def test_rejected_combination_shows_torchs_message_not_a_stale_plot():
     w = lc.explore(LinearLR, steps=50, start_factor=(0.0, 1.0, 0.25))
+    controls(w)["start_factor"].value = 0.0
     assert w.result is None  # torch rejects start_factor=0
     assert "start" in w.figure.axes[0].texts[0].get_text().lower()
     controls(w)["start_factor"].value = 0.5
     assert w.result.lr[0] == pytest.approx(0.05)
     assert not w.figure.axes[0].texts  # the message is gone once the plot is valid again
     w2 = lc.explore(OneCycleLR, steps=50, max_lr=(0.1, 1.0, 0.1), total_steps=(10, 100, 10))
+    controls(w2)["total_steps"].value = 10
     assert w2.result is None  # total_steps=10 < 50 steps
     shown = " ".join(t.get_text() for ax in w2.figure.axes for t in ax.texts)
     assert "total_steps" in shown
