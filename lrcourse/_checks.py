@@ -71,6 +71,22 @@ def in_open_interval(name: str, value, low: float, high: float) -> float:
     return value
 
 
+def in_interval(name: str, value, low: float, high: float, *, low_open: bool = False) -> float:
+    """Return ``value`` as a float if ``low <= value <= high`` (``low < value`` when ``low_open``)."""
+    value = real(name, value)
+    if value > high or value < low or (low_open and value == low):
+        interval = f"({low}, {high}]" if low_open else f"[{low}, {high}]"
+        raise ValueError(f"{name} must lie in {interval}, got {value!r}")
+    return value
+
+
+def flag(name: str, value) -> bool:
+    """Return ``value`` if it is True or False (numpy's bools included)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
 def one_of(name: str, value, allowed) -> str:
     """Return ``value`` if it is one of the strings in ``allowed``."""
     if not isinstance(value, str) or value not in allowed:

@@ -61,25 +61,10 @@ def _result(values, scalar: bool):
     return float(values[0]) if scalar else values
 
 
-def _between(name: str, value, low: float, high: float, *, low_open: bool = False) -> float:
-    """Check ``low <= value <= high`` (``low < value`` when ``low_open``)."""
-    value = _checks.real(name, value)
-    if value > high or value < low or (low_open and value == low):
-        interval = f"({low}, {high}]" if low_open else f"[{low}, {high}]"
-        raise ValueError(f"{name} must lie in {interval}, got {value!r}")
-    return value
-
-
 def _not_below(name: str, value: float, other_name: str, other: float) -> None:
     """Check that an upper bound is not below its lower bound."""
     if value < other:
         raise ValueError(f"{name} must be >= {other_name} ({other!r}), got {value!r}")
-
-
-def _flag(name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
-    return bool(value)
 
 
 def _cosine_anneal(start, end, pct):
@@ -186,7 +171,7 @@ def constant_lr(t, base_lr, factor=1 / 3, total_iters=5):
     """
     t, scalar = _steps(t)
     base_lr = _checks.non_negative("base_lr", base_lr)
-    factor = _between("factor", factor, 0.0, 1.0)
+    factor = _checks.in_interval("factor", factor, 0.0, 1.0)
     total_iters = _checks.positive_int("total_iters", total_iters)
     # torch multiplies by factor at step 0 and by 1/factor at total_iters.  So
     # with factor=0 (which its own check allows) torch raises ZeroDivisionError
@@ -212,8 +197,8 @@ def linear_lr(t, base_lr, start_factor=1 / 3, end_factor=1.0, total_iters=5):
     """
     t, scalar = _steps(t)
     base_lr = _checks.non_negative("base_lr", base_lr)
-    start_factor = _between("start_factor", start_factor, 0.0, 1.0, low_open=True)
-    end_factor = _between("end_factor", end_factor, 0.0, 1.0)
+    start_factor = _checks.in_interval("start_factor", start_factor, 0.0, 1.0, low_open=True)
+    end_factor = _checks.in_interval("end_factor", end_factor, 0.0, 1.0)
     total_iters = _checks.positive_int("total_iters", total_iters)
     # torch's step multiplies by the ratio of consecutive factors,
     # 1 + (e - s) / (T s + (t - 1)(e - s)) = factor(t) / factor(t - 1),
@@ -335,12 +320,23 @@ def _one_cycle_phase_ends(total_steps, pct_start, three_phase):
     return [0.0, warm_end, total_steps - 1.0]
 
 
+def _one_cycle_curve(t, total_steps, pct_start, anneal_strategy, three_phase, start, peak, end):
+    """start -> peak -> end over torch's phases; three_phase goes back to start before end.
+
+    The LR uses (initial_lr, max_lr, min_lr); the momentum, moving the other
+    way, uses (max_momentum, base_momentum, max_momentum).
+    """
+    waypoints = [start, peak, start, end] if three_phase else [start, peak, end]
+    ends = _one_cycle_phase_ends(total_steps, pct_start, three_phase)
+    return _through_waypoints(t, ends, waypoints, anneal_strategy)
+
+
 def _one_cycle_checks(t, total_steps, pct_start, anneal_strategy, three_phase):
     t, scalar = _steps(t)
     total_steps = _checks.positive_int("total_steps", total_steps)
     pct_start = _checks.in_open_interval("pct_start", pct_start, 0.0, 1.0)
     anneal_strategy = _checks.one_of("anneal_strategy", anneal_strategy, ANNEAL_STRATEGIES)
-    three_phase = _flag("three_phase", three_phase)
+    three_phase = _checks.flag("three_phase", three_phase)
     if pct_start * total_steps <= 1:
         # torch divides by zero when the warm-up ends at step 0 (pct_start *
         # total_steps == 1) and skips the warm-up entirely below that.
@@ -420,12 +416,8 @@ def one_cycle_lr(t, max_lr, total_steps, pct_start=0.3, anneal_strategy="cos",
     final_div_factor = _checks.positive("final_div_factor", final_div_factor)
     initial_lr = max_lr / div_factor
     min_lr = initial_lr / final_div_factor
-    if three_phase:
-        waypoints = [initial_lr, max_lr, initial_lr, min_lr]
-    else:
-        waypoints = [initial_lr, max_lr, min_lr]
-    ends = _one_cycle_phase_ends(total_steps, pct_start, three_phase)
-    return _result(_through_waypoints(t, ends, waypoints, anneal_strategy), scalar)
+    curve = _one_cycle_curve(t, total_steps, pct_start, anneal_strategy, three_phase, initial_lr, max_lr, min_lr)
+    return _result(curve, scalar)
 
 
 def one_cycle_momentum(t, total_steps, pct_start=0.3, anneal_strategy="cos",
@@ -453,12 +445,9 @@ def one_cycle_momentum(t, total_steps, pct_start=0.3, anneal_strategy="cos",
     base_momentum = _checks.non_negative("base_momentum", base_momentum)
     max_momentum = _checks.non_negative("max_momentum", max_momentum)
     _not_below("max_momentum", max_momentum, "base_momentum", base_momentum)
-    if three_phase:
-        waypoints = [max_momentum, base_momentum, max_momentum, max_momentum]
-    else:
-        waypoints = [max_momentum, base_momentum, max_momentum]
-    ends = _one_cycle_phase_ends(total_steps, pct_start, three_phase)
-    return _result(_through_waypoints(t, ends, waypoints, anneal_strategy), scalar)
+    curve = _one_cycle_curve(t, total_steps, pct_start, anneal_strategy, three_phase,
+                             max_momentum, base_momentum, max_momentum)
+    return _result(curve, scalar)
 
 
 # --- cyclical learning rates ------------------------------------------------
