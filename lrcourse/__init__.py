@@ -10,9 +10,11 @@ The public names live in one module per concern and are re-exported here:
 - ``exercises``: :func:`check`, the exercise checker
 - ``data``, ``models``: the offline digits task and small seeded models for it
 - ``training``: :func:`fit`, :class:`History`
+- ``comparison``: :func:`compare`, :func:`lr_grid`, :class:`Comparison`: schedules side by side over several seeds
 - ``lr_finder``: :func:`lr_find`, :class:`LRFinderResult`
 """
 from . import data, exercises, formulas, models
+from .comparison import Comparison, compare, lr_grid
 from .exercises import check
 from .lr_finder import LRFinderResult, lr_find
 from .pitfalls import expect
@@ -22,10 +24,12 @@ from .training import History, evaluate, fit
 from .widgets import explore
 
 __all__ = [
+    "Comparison",
     "History",
     "LRFinderResult",
     "Trace",
     "check",
+    "compare",
     "data",
     "evaluate",
     "exercises",
@@ -34,6 +38,7 @@ __all__ = [
     "fit",
     "formulas",
     "lr_find",
+    "lr_grid",
     "models",
     "plot_schedules",
     "simulate",

@@ -130,3 +130,15 @@ def increasing_ints(name: str, values) -> list[int]:
     if any(v < 0 for v in values) or any(b <= a for a, b in zip(values, values[1:])):
         raise ValueError(f"{name} must be strictly increasing ints >= 0, got {values!r}")
     return [int(v) for v in values]
+
+
+def float_dtype(name: str, value):
+    """Return ``value`` if it is ``torch.float64`` or ``torch.float32``, the two dtypes the course trains in."""
+    import torch  # only the training helpers need this check; keep _checks free of torch otherwise
+
+    allowed = (torch.float64, torch.float32)
+    if not isinstance(value, torch.dtype):
+        raise TypeError(f"{name} must be torch.float64 or torch.float32, got {type(value).__name__} {value!r}")
+    if value not in allowed:
+        raise ValueError(f"{name} must be torch.float64 or torch.float32, got {value}")
+    return value

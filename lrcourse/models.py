@@ -2,7 +2,9 @@
 
 Both accept a batch of flattened images ``(batch, 64)``, as
 :func:`lrcourse.data.digits` gives them, or of images ``(batch, 1, 8, 8)``,
-and return ``(batch, 10)`` logits.
+and return ``(batch, 10)`` logits.  Their weights are float64 by default, like
+the data of :func:`lrcourse.data.digits`, so that a run gives the same numbers
+on every CPU (the data module says why).
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import torch
 from torch import nn
 
 from . import _checks
-from .data import IMAGE_SHAPE, NUM_CLASSES, NUM_FEATURES
+from .data import DTYPE, IMAGE_SHAPE, NUM_CLASSES, NUM_FEATURES
 
 
 @contextlib.contextmanager
@@ -36,46 +38,52 @@ class AsImages(nn.Module):
         return x.reshape(len(x), *IMAGE_SHAPE)
 
 
-def mlp(hidden: int = 64, seed: int = 0) -> nn.Sequential:
+def mlp(hidden: int = 64, seed: int = 0, dtype: torch.dtype = DTYPE) -> nn.Sequential:
     r"""A one-hidden-layer perceptron: ``Linear(64, hidden) -> ReLU -> Linear(hidden, 10)``.
 
     Weights use torch's default initialisation, drawn from a generator seeded
-    with ``seed``; the global RNG state is left as it was.
+    with ``seed`` (in float32, then converted to ``dtype``, so both dtypes
+    start from the same weights); the global RNG state is left as it was.
 
     Example::
 
         >>> model = mlp(hidden=32, seed=1)
-        >>> model(torch.zeros(5, 64)).shape
+        >>> model(torch.zeros(5, 64, dtype=torch.float64)).shape
         torch.Size([5, 10])
         >>> torch.equal(mlp(seed=1)[1].weight, mlp(seed=1)[1].weight)
         True
+        >>> mlp()[1].weight.dtype
+        torch.float64
     """
     hidden = _checks.positive_int("hidden", hidden)
     seed = _checks.non_negative_int("seed", seed)
+    dtype = _checks.float_dtype("dtype", dtype)
     with seeded_cpu_rng(seed):
-        return nn.Sequential(
+        model = nn.Sequential(
             nn.Flatten(),  # accepts images as well as flat vectors
             nn.Linear(NUM_FEATURES, hidden),
             nn.ReLU(),
             nn.Linear(hidden, NUM_CLASSES),
         )
+    return model.to(dtype)
 
 
-def small_cnn(seed: int = 0) -> nn.Sequential:
+def small_cnn(seed: int = 0, dtype: torch.dtype = DTYPE) -> nn.Sequential:
     r"""A two-convolution network for 8x8 images (about 6k parameters).
 
     ``conv 3x3 (16) -> ReLU -> max-pool 2 -> conv 3x3 (32) -> ReLU -> max-pool 2 -> Linear(128, 10)``;
-    the feature maps shrink 8x8 -> 4x4 -> 2x2.  Seeded like :func:`mlp`.
+    the feature maps shrink 8x8 -> 4x4 -> 2x2.  Seeded and typed like :func:`mlp`.
 
     Example::
 
         >>> model = small_cnn(seed=0)
-        >>> model(torch.zeros(5, 1, 8, 8)).shape
+        >>> model(torch.zeros(5, 1, 8, 8, dtype=torch.float64)).shape
         torch.Size([5, 10])
     """
     seed = _checks.non_negative_int("seed", seed)
+    dtype = _checks.float_dtype("dtype", dtype)
     with seeded_cpu_rng(seed):
-        return nn.Sequential(
+        model = nn.Sequential(
             AsImages(),
             nn.Conv2d(1, 16, kernel_size=3, padding=1),
             nn.ReLU(),
@@ -86,3 +94,4 @@ def small_cnn(seed: int = 0) -> nn.Sequential:
             nn.Flatten(),
             nn.Linear(32 * 2 * 2, NUM_CLASSES),
         )
+    return model.to(dtype)

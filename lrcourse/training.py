@@ -267,6 +267,8 @@ def fit(
             model.train()
             loss_sum, samples = 0.0, 0
             for x, y in train_loader:
+                if not log["lr"]:
+                    _check_same_dtype(model, x)  # before the first step: a clear message, not torch's
                 lr = optimizer.param_groups[0]["lr"]
                 loss = F.cross_entropy(model(x), y)
                 loss_value = loss.item()  # the one sync per step: it is what lets the run stop on divergence
@@ -331,6 +333,15 @@ def _check_training_objects(model, optimizer, scheduler, step_per: str) -> None:
         raise ValueError(
             "step_per='batch' cannot drive ReduceLROnPlateau: it reads the validation loss, "
             "which fit measures once per epoch; use step_per='epoch'"
+        )
+
+
+def _check_same_dtype(model: nn.Module, x: torch.Tensor) -> None:
+    weights = next((p for p in model.parameters() if p.is_floating_point()), None)
+    if weights is not None and x.is_floating_point() and x.dtype != weights.dtype:
+        raise TypeError(
+            f"data holds {x.dtype} batches but the model's weights are {weights.dtype}: use one dtype for both, "
+            f"e.g. lrcourse.data.digits(dtype=...) and lrcourse.models.mlp(dtype=...) (float64 is the course's default)"
         )
 
 

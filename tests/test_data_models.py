@@ -22,22 +22,43 @@ def test_batches_have_the_documented_shapes_and_types():
     assert (len(train.dataset), len(val.dataset)) == (1438, 359)
     assert len(train) == 23  # ceil(1438 / 64): the last, smaller batch is kept
     x, y = next(iter(train))
-    assert x.shape == (64, 64) and x.dtype == torch.float32
+    assert x.shape == (64, 64) and x.dtype == torch.float64
     assert y.shape == (64,) and y.dtype == torch.int64
     assert set(torch.cat([y for _, y in train]).tolist()) == set(range(10))
+
+
+def test_float32_loaders_hold_the_same_images_rounded():
+    x64, y64 = _all(data.digits()[0])
+    x32, y32 = _all(data.digits(dtype=torch.float32)[0])
+    assert x32.dtype == torch.float32 and torch.equal(y32, y64)
+    assert torch.equal(x32, x64.float())
+
+
+def test_batches_are_what_a_plain_loader_over_the_same_order_gives():
+    """The batched fast path changes nothing: same images, same order, as DataLoader(sampler=EpochShuffle)."""
+    train, _ = data.digits(batch_size=50, seed=3)
+    plain = torch.utils.data.DataLoader(train.dataset, batch_size=50, sampler=data.EpochShuffle(len(train.dataset), 3))
+    for epoch in (0, 4):
+        train.sampler.set_epoch(epoch)
+        plain.sampler.set_epoch(epoch)
+        assert train.sampler.epoch == epoch
+        batches, plain_batches = list(train), list(plain)
+        assert len(batches) == len(plain_batches) == len(train)
+        for (x, y), (px, py) in zip(batches, plain_batches):
+            assert torch.equal(x, px) and torch.equal(y, py)
 
 
 def test_standardised_with_training_statistics_only():
     train, val = data.digits(seed=0)
     x_train, _ = _all(train)
-    assert torch.allclose(x_train.mean(0), torch.zeros(64), atol=1e-5)
+    assert torch.allclose(x_train.mean(0), torch.zeros(64, dtype=torch.float64), atol=1e-12)
     std = x_train.std(0, unbiased=False)
     constant = std < 1e-6  # blank border pixels: centred, left at zero
     assert 0 < constant.sum() < 10
-    assert torch.allclose(std[~constant], torch.ones(int((~constant).sum())), atol=1e-4)
+    assert torch.allclose(std[~constant], torch.ones(int((~constant).sum()), dtype=torch.float64), atol=1e-12)
     # The validation images use the training mean and std, so they are not exactly standardised themselves.
     x_val, _ = _all(val)
-    assert not torch.allclose(x_val.mean(0), torch.zeros(64), atol=1e-3)
+    assert not torch.allclose(x_val.mean(0), torch.zeros(64, dtype=torch.float64), atol=1e-3)
 
 
 def test_split_is_stratified_disjoint_and_fixed_by_the_seed():
@@ -107,6 +128,8 @@ def test_cached_arrays_cannot_be_edited_by_accident():
         ({"val_fraction": 1.0}, ValueError, "val_fraction"),
         ({"val_fraction": 0.001}, ValueError, "val_fraction=0.001 leaves 2"),
         ({"seed": -1}, ValueError, "seed"),
+        ({"dtype": torch.int64}, ValueError, "dtype must be torch.float64 or torch.float32"),
+        ({"dtype": "float64"}, TypeError, "dtype must be torch.float64 or torch.float32"),
     ],
 )
 def test_digits_rejects_bad_arguments(kwargs, error, match):
@@ -117,9 +140,19 @@ def test_digits_rejects_bad_arguments(kwargs, error, match):
 @pytest.mark.parametrize("make", [models.mlp, models.small_cnn])
 def test_models_take_flat_or_image_batches(make):
     model = make(seed=0)
-    flat = torch.randn(5, 64)
+    flat = torch.randn(5, 64, dtype=torch.float64)
     assert model(flat).shape == (5, 10)
     assert torch.equal(model(flat.reshape(5, 1, 8, 8)), model(flat))
+
+
+@pytest.mark.parametrize("make", [models.mlp, models.small_cnn])
+def test_models_are_float64_by_default_and_start_from_the_same_weights_in_float32(make):
+    double, single = make(seed=2), make(seed=2, dtype=torch.float32)
+    for p64, p32 in zip(double.parameters(), single.parameters()):
+        assert p64.dtype == torch.float64 and p32.dtype == torch.float32
+        assert torch.equal(p64.float(), p32)
+    with pytest.raises(ValueError, match="dtype"):
+        make(dtype=torch.float16)
 
 
 @pytest.mark.parametrize("make", [models.mlp, models.small_cnn])

@@ -90,7 +90,7 @@ def _dropout_model():
     with models.seeded_cpu_rng(0):
         return torch.nn.Sequential(
             torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Dropout(0.5), torch.nn.Linear(32, 10)
-        )
+        ).double()
 
 
 def test_fit_seed_fixes_dropout_and_shuffle_true_loaders(digits):
@@ -127,11 +127,11 @@ def test_progress_bar_shows_epochs_without_warnings(digits, capsys):
 
 def test_divergence_stops_the_run_with_one_line(digits, capsys):
     model = models.mlp()
-    history = fit(model, sgd(model, lr=1e4), data=digits, epochs=5, progress=False)
+    history = fit(model, sgd(model, lr=1e8), data=digits, epochs=5, progress=False)
     out = capsys.readouterr().out.splitlines()
     assert history.diverged_at is not None
     assert len(out) == 1
-    assert re.fullmatch(rf"diverged at step {history.diverged_at} \(lr 1e\+04\): the loss is (nan|inf); stopped", out[0])
+    assert re.fullmatch(rf"diverged at step {history.diverged_at} \(lr 1e\+08\): the loss is (nan|inf); stopped", out[0])
     assert history.diverged_at % history.steps_per_epoch != 0  # caught at the step, not at the end of the epoch
     # Nothing from the diverged step on is recorded as data.
     assert len(history.lr) == history.diverged_at
@@ -171,9 +171,15 @@ def test_fit_sets_the_sampler_epoch_before_each_epoch(digits, tmp_path):
     assert seen == [0, 1, 2, 3]
 
 
+def test_fit_names_a_dtype_mismatch_between_data_and_model(digits):
+    model = models.mlp(dtype=torch.float32)
+    with pytest.raises(TypeError, match=r"data holds torch.float64 batches but the model's weights are torch.float32"):
+        fit(model, sgd(model), data=digits, epochs=1, progress=False)
+
+
 def test_plot_marks_the_divergence(digits):
     model = models.mlp()
-    history = fit(model, sgd(model, lr=1e4), data=digits, epochs=3, progress=False)
+    history = fit(model, sgd(model, lr=1e8), data=digits, epochs=3, progress=False)
     loss_ax, acc_ax, _ = history.plot()
     for ax in (loss_ax, acc_ax):
         marks = [line for line in ax.get_lines() if line.get_label().startswith("diverged")]

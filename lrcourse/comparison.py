@@ -1,0 +1,329 @@
+"""Compare schedules fairly: the same task, model, optimizer and budget, over several seeds.
+
+One training run says little on a task this small: another seed moves the
+final accuracy by a few validation images, as much as switching schedule
+does.  :func:`compare` therefore trains every schedule once per seed, from
+the same initial weights and batch order for a given seed, and reports the
+mean and the spread (max - min) over the seeds.  A conclusion drawn from
+the leaderboard should hold for the means *and* survive the spread.
+
+:func:`lr_grid` is the baseline's half of a fair comparison: the constant LR
+a schedule is compared against should be the best of a small grid, not a
+value picked to lose.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+from torch.optim.lr_scheduler import LRScheduler
+
+from . import _checks, data as data_module, models
+from .training import STEP_PER, History, fit
+
+SGD_MOMENTUM = functools.partial(torch.optim.SGD, momentum=0.9)
+"""The course's default optimizer factory: SGD with momentum 0.9; the LR is given per run."""
+
+# One row of the leaderboard per schedule, and these columns for each metric (mean and spread over seeds).
+METRICS = {
+    "final acc": lambda h: h.final_val_acc,
+    "best acc": lambda h: h.best_val_acc,
+    "final loss": lambda h: float(h.val_loss[-1]) if h.epochs else math.nan,
+    "best loss": lambda h: float(np.min(h.val_loss)) if h.epochs else math.nan,
+}
+DECIMALS = 4  # leaderboard values are rounded to this: the digits printed in lessons, and no more
+
+
+@dataclass(eq=False)
+class Comparison:
+    """What :func:`compare` trained: one :class:`~lrcourse.History` per schedule and seed.
+
+    ``histories[name][i]`` is the run of schedule ``name`` with ``seeds[i]``.
+    ``lr[name]`` and ``step_per[name]`` are the base LR and the stepping each
+    schedule used.  :attr:`leaderboard` summarises them; :meth:`plot` draws them.
+    """
+
+    histories: dict
+    seeds: tuple
+    lr: dict
+    step_per: dict
+    epochs: int
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.histories)
+
+    @property
+    def runs(self):
+        """A pandas DataFrame with one row per schedule and seed: the metrics of every single run."""
+        import pandas as pd  # pandas is only needed for the tables
+
+        rows = []
+        for name, histories in self.histories.items():
+            for seed, history in zip(self.seeds, histories):
+                row = {"schedule": name, "seed": seed}
+                row.update({metric: value(history) for metric, value in METRICS.items()})
+                row["diverged"] = history.diverged_at is not None
+                rows.append(row)
+        return pd.DataFrame(rows)
+
+    @property
+    def leaderboard(self):
+        """A pandas DataFrame, one row per schedule, best mean final accuracy first.
+
+        For each metric (final and best validation accuracy, final and best
+        validation loss) it holds the mean over the seeds and the spread,
+        max - min; ``diverged`` counts the seeds whose run blew up.  Values
+        are rounded to 4 decimals, which is what a lesson prints.
+        """
+        runs = self.runs
+        grouped = runs.groupby("schedule", sort=False)
+        board = grouped[list(METRICS)].mean().add_suffix(" mean")
+        spread = (grouped[list(METRICS)].max() - grouped[list(METRICS)].min()).add_suffix(" spread")
+        board = board.join(spread)[[f"{m} {s}" for m in METRICS for s in ("mean", "spread")]]
+        board.insert(0, "lr", [self.lr[name] for name in board.index])
+        board["diverged"] = grouped["diverged"].sum().astype(int)
+        board = board.round(DECIMALS).sort_values(["final acc mean", "best acc mean"], ascending=False, kind="stable")
+        board.index.name = "schedule"
+        return board
+
+    def best(self, metric: str = "final acc mean") -> str:
+        """The name of the schedule with the highest ``metric`` (lowest, for a loss) in the leaderboard."""
+        board = self.leaderboard
+        metric = _checks.one_of("metric", metric, [c for c in board.columns if c.endswith(" mean")])
+        column = board[metric]
+        return str(column.idxmin() if "loss" in metric else column.idxmax())
+
+    def plot(self, metrics=("val_acc", "val_loss")):
+        """The LR in force (left), then each validation metric per epoch: a mean line and a min-max band over seeds.
+
+        ``metrics`` picks the panels after the LR: ``"val_acc"``, ``"val_loss"``
+        or ``"train_loss"``.  Returns the array of Axes.
+        """
+        from .plotting import OKABE_ITO, style  # matplotlib stays off the import path
+        import matplotlib.pyplot as plt
+
+        allowed = ("val_acc", "val_loss", "train_loss")
+        if isinstance(metrics, str) or not metrics:
+            raise TypeError(f"metrics must be a non-empty tuple of names from {allowed}, got {metrics!r}")
+        for metric in metrics:
+            _checks.one_of("metrics", metric, allowed)
+        with style():
+            fig, axes = plt.subplots(1, 1 + len(metrics), figsize=(4.2 * (1 + len(metrics)), 3.4))
+            for i, name in enumerate(self.histories):
+                look = {"color": OKABE_ITO[i % 7], "linestyle": "-" if i < 7 else "--"}
+                _band(axes[0], *self._lr_curves(name), label=name, **look)
+                for ax, metric in zip(axes[1:], metrics):
+                    _band(ax, *self._epoch_curves(name, metric), label=name, marker="o", markersize=3, **look)
+            axes[0].set(xlabel="epoch", ylabel="learning rate", title="LR in force")
+            titles = {"val_acc": "validation accuracy", "val_loss": "validation loss", "train_loss": "training loss"}
+            for ax, metric in zip(axes[1:], metrics):
+                ax.set(xlabel="epoch", ylabel=titles[metric], title=f"{titles[metric].capitalize()}")
+                if "loss" in metric:
+                    ax.set_yscale("log")
+            fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center",
+                       ncol=min(len(self.histories), 4))
+            fig.suptitle(f"mean over seeds {list(self.seeds)}; band: min to max", fontsize=9, fontweight="normal")
+        return axes
+
+    def _lr_curves(self, name: str):
+        runs = self.histories[name]
+        per_epoch = runs[0].steps_per_epoch
+        x = np.arange(max(len(h.lr) for h in runs)) / per_epoch
+        return x, _stack([h.lr for h in runs], len(x))
+
+    def _epoch_curves(self, name: str, metric: str):
+        x = np.arange(1, self.epochs + 1)
+        return x, _stack([getattr(h, metric) for h in self.histories[name]], len(x))
+
+    def __repr__(self) -> str:
+        return (
+            f"Comparison({len(self.histories)} schedules x {len(self.seeds)} seeds {list(self.seeds)}, "
+            f"{self.epochs} epochs; best mean final acc: {self.best()})"
+        )
+
+
+def _stack(series: list, length: int) -> np.ndarray:
+    """Rows of equal length, NaN-padded: a diverged run stops early."""
+    out = np.full((len(series), length), np.nan)
+    for row, values in zip(out, series):
+        row[: len(values)] = values
+    return out
+
+
+def _band(ax, x, rows, *, label, **look):
+    """A mean line and a min-max band, ignoring the NaN padding of diverged runs."""
+    with np.errstate(all="ignore"), _no_all_nan_warnings():
+        mean, low, high = np.nanmean(rows, axis=0), np.nanmin(rows, axis=0), np.nanmax(rows, axis=0)
+    ax.plot(x, mean, label=label, **look)
+    ax.fill_between(x, low, high, color=look["color"], alpha=0.15, linewidth=0)
+
+
+@contextlib.contextmanager
+def _no_all_nan_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "Mean of empty slice" after every seed diverged
+        yield
+
+
+def compare(
+    schedules: Mapping,
+    *,
+    model: Callable[..., nn.Module] = models.mlp,
+    optimizer: Callable[..., torch.optim.Optimizer] = SGD_MOMENTUM,
+    lr=0.1,
+    epochs: int,
+    seeds=(0, 1, 2),
+    step_per="epoch",
+    data=None,
+) -> Comparison:
+    r"""Train every schedule once per seed on the same task, and collect the runs.
+
+    For each schedule ``name`` and each ``seed``::
+
+        net = model(seed=seed)                              # same weights for every schedule
+        opt = optimizer(net.parameters(), lr=lr[name])
+        sched = None if schedules[name] is None else schedules[name](opt)
+        fit(net, opt, sched, data=data, epochs=epochs, step_per=step_per[name], seed=seed)
+
+    So for a given seed all schedules start from the same weights and see
+    the batches in the same order; only the schedule differs.  The split
+    into training and validation images stays the same (``data``).
+
+    Example::
+
+        >>> import functools, lrcourse as lc
+        >>> from torch.optim.lr_scheduler import CosineAnnealingLR
+        >>> result = lc.compare({"constant": None, "cosine": functools.partial(CosineAnnealingLR, T_max=3)},
+        ...                     epochs=3, seeds=(0, 1))
+        >>> list(result.leaderboard.columns[:3])
+        ['lr', 'final acc mean', 'final acc spread']
+        >>> len(result.histories["cosine"])
+        2
+
+    Args:
+        schedules: a non-empty dict, name -> ``None`` (the LR stays constant) or a factory
+            ``optimizer -> scheduler``, such as ``functools.partial(CosineAnnealingLR, T_max=20)``.
+        model: called as ``model(seed=seed)`` for each run; default :func:`lrcourse.models.mlp`.
+        optimizer: called as ``optimizer(params, lr=...)``; default SGD with momentum 0.9.
+        lr: the base LR, one float for all schedules or a dict name -> float with every name.
+        epochs: the budget of every run.
+        seeds: ints >= 0, at least one; each one fixes the initial weights and the batch order.
+        step_per: ``"epoch"`` or ``"batch"``, for all, or a dict name -> either.
+        data: ``(train_loader, val_loader)``; default :func:`lrcourse.data.digits` with seed 0.
+
+    Source: the protocol of fair comparisons in Bouthillier et al. (2021), "Accounting for
+    variance in machine learning benchmarks": vary the seeds, report the spread.
+    """
+    schedules = _check_schedules(schedules)
+    _checks.callable_("model", model, "seed -> torch.nn.Module, such as lrcourse.models.mlp")
+    _checks.callable_("optimizer", optimizer, "(params, lr=...) -> Optimizer, such as functools.partial(SGD, momentum=0.9)")
+    lrs = _per_schedule("lr", lr, schedules, lambda name, v: _checks.positive(name, v))
+    step_pers = _per_schedule("step_per", step_per, schedules, lambda name, v: _checks.one_of(name, v, STEP_PER))
+    epochs = _checks.positive_int("epochs", epochs)
+    seeds = _check_seeds(seeds)
+    data = data_module.digits() if data is None else data
+
+    histories = {}
+    for name, make_scheduler in schedules.items():
+        histories[name] = []
+        for seed in seeds:
+            net = model(seed=seed)
+            opt = optimizer(net.parameters(), lr=lrs[name])
+            sched = None if make_scheduler is None else _build_scheduler(name, make_scheduler, opt)
+            quiet = io.StringIO()  # fit prints a line when a run diverges; the leaderboard counts them instead
+            with contextlib.redirect_stdout(quiet):
+                history = fit(net, opt, sched, data=data, epochs=epochs, step_per=step_pers[name], seed=seed,
+                              progress=False)
+            histories[name].append(history)
+    return Comparison(histories, seeds, lrs, step_pers, epochs)
+
+
+def lr_grid(lrs, **compare_kwargs) -> Comparison:
+    """Compare constant LRs: the baseline that every schedule should be measured against.
+
+    ``lr_grid((0.03, 0.1, 0.3), epochs=20)`` is :func:`compare` with one
+    schedule ``"constant lr=0.03"`` etc. per LR, each with no scheduler.
+    The best one is ``grid.lr[grid.best()]``.
+
+    Example::
+
+        >>> import lrcourse as lc
+        >>> grid = lc.lr_grid((0.01, 0.1), epochs=2, seeds=(0,))
+        >>> grid.names
+        ['constant lr=0.01', 'constant lr=0.1']
+    """
+    try:
+        values = [float(v) for v in lrs]
+    except (TypeError, ValueError):
+        raise TypeError(f"lrs must be a sequence of positive floats, got {lrs!r}") from None
+    if not values:
+        raise ValueError("lrs is empty: give at least one learning rate")
+    if "lr" in compare_kwargs or "schedules" in compare_kwargs:
+        raise TypeError("lr_grid sets the schedules and their lr itself: pass only compare's other arguments")
+    names = {f"constant lr={value:g}": value for value in values}
+    if len(names) != len(values):
+        raise ValueError(f"lrs must not repeat a value, got {lrs!r}")
+    return compare(dict.fromkeys(names), lr=names, **compare_kwargs)
+
+
+def _check_schedules(schedules) -> dict:
+    if not isinstance(schedules, Mapping):
+        raise TypeError(
+            f"schedules must be a dict name -> None or a factory optimizer -> scheduler, got {type(schedules).__name__}"
+        )
+    if not schedules:
+        raise ValueError("schedules is empty: give at least one, e.g. {'constant': None}")
+    for name, make in schedules.items():
+        if not isinstance(name, str):
+            raise TypeError(f"schedules' names must be strings, got {name!r}")
+        if make is not None and not callable(make):
+            raise TypeError(
+                f"schedules[{name!r}] must be None (constant LR) or a factory optimizer -> scheduler, "
+                f"got {type(make).__name__} {make!r}"
+            )
+    return dict(schedules)
+
+
+def _per_schedule(argument: str, value, schedules: dict, check) -> dict:
+    """One value for every schedule, from a single value or a dict that names them all."""
+    if not isinstance(value, Mapping):
+        return {name: check(argument, value) for name in schedules}
+    missing, unknown = schedules.keys() - value.keys(), value.keys() - schedules.keys()
+    if missing or unknown:
+        raise ValueError(
+            f"{argument} as a dict must name every schedule and no other: missing {sorted(missing)}, "
+            f"unknown {sorted(unknown)}"
+        )
+    return {name: check(f"{argument}[{name!r}]", value[name]) for name in schedules}
+
+
+def _check_seeds(seeds) -> tuple:
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a tuple of ints >= 0, such as (0, 1, 2), got {seeds!r}")
+    seeds = tuple(seeds)
+    if not seeds:
+        raise ValueError("seeds is empty: give at least one seed, and three or more for a fair comparison")
+    checked = tuple(_checks.non_negative_int("seeds[]", s) for s in seeds)
+    if len(set(checked)) != len(checked):
+        raise ValueError(f"seeds must not repeat a seed (a repeat is the same run twice), got {seeds!r}")
+    return checked
+
+
+def _build_scheduler(name: str, make, optimizer) -> LRScheduler:
+    scheduler = make(optimizer)
+    if not isinstance(scheduler, LRScheduler):
+        raise TypeError(
+            f"schedules[{name!r}] returned {type(scheduler).__name__}, not a scheduler: a factory must build and "
+            "return a torch.optim.lr_scheduler scheduler on the optimizer it is given (use None for a constant LR)"
+        )
+    return scheduler
