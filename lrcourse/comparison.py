@@ -31,11 +31,19 @@ from .training import STEP_PER, History, fit
 SGD_MOMENTUM = functools.partial(torch.optim.SGD, momentum=0.9)
 """The course's default optimizer factory: SGD with momentum 0.9; the LR is given per run."""
 
+
+
+def _finished(history: History) -> bool:
+    """A run that diverged has no final model worth measuring: its weights are NaN or huge."""
+    return history.diverged_at is None
+
+
 # One row of the leaderboard per schedule, and these columns for each metric (mean and spread over seeds).
+# "final" is NaN for a run that diverged; "best" is over the epochs it finished before that.
 METRICS = {
-    "final acc": lambda h: h.final_val_acc,
+    "final acc": lambda h: h.final_val_acc if _finished(h) else math.nan,
     "best acc": lambda h: h.best_val_acc,
-    "final loss": lambda h: float(h.val_loss[-1]) if h.epochs else math.nan,
+    "final loss": lambda h: float(h.val_loss[-1]) if _finished(h) else math.nan,
     "best loss": lambda h: float(np.min(h.val_loss)) if h.epochs else math.nan,
 }
 DECIMALS = 4  # leaderboard values are rounded to this: the digits printed in lessons, and no more
@@ -80,17 +88,24 @@ class Comparison:
 
         For each metric (final and best validation accuracy, final and best
         validation loss) it holds the mean over the seeds and the spread,
-        max - min; ``diverged`` counts the seeds whose run blew up.  Values
-        are rounded to 4 decimals, which is what a lesson prints.
+        max - min; ``diverged`` counts the seeds whose run blew up.  A run
+        that diverged has no final values (NaN, so its schedule's final means
+        are NaN and it ranks last); its best values are those of the epochs it
+        finished.  Values are rounded to 4 decimals, which is what a lesson prints.
         """
-        runs = self.runs
-        grouped = runs.groupby("schedule", sort=False)
-        board = grouped[list(METRICS)].mean().add_suffix(" mean")
-        spread = (grouped[list(METRICS)].max() - grouped[list(METRICS)].min()).add_suffix(" spread")
-        board = board.join(spread)[[f"{m} {s}" for m in METRICS for s in ("mean", "spread")]]
-        board.insert(0, "lr", [self.lr[name] for name in board.index])
-        board["diverged"] = grouped["diverged"].sum().astype(int)
-        board = board.round(DECIMALS).sort_values(["final acc mean", "best acc mean"], ascending=False, kind="stable")
+        import pandas as pd
+
+        rows = {}
+        for name, histories in self.histories.items():
+            row = {"lr": self.lr[name]}
+            for metric, value in METRICS.items():
+                values = np.array([value(h) for h in histories])  # NaN stays NaN: no skipping a diverged seed
+                row[f"{metric} mean"] = values.mean()
+                row[f"{metric} spread"] = values.max() - values.min()
+            row["diverged"] = sum(not _finished(h) for h in histories)
+            rows[name] = row
+        board = pd.DataFrame.from_dict(rows, orient="index").round(DECIMALS)
+        board = board.sort_values(["final acc mean", "best acc mean"], ascending=False, kind="stable")
         board.index.name = "schedule"
         return board
 

@@ -51,11 +51,30 @@ def test_environment_yml_names_every_requirement_at_the_same_minor_version():
         assert version.startswith(conda[conda_name] + "."), f"{conda_name}: {conda[conda_name]} vs {version}"
 
 
-def test_ci_runs_make_test_and_nothing_else():
+def test_ci_runs_make_test_then_the_portability_check():
     script = (ROOT / ".ci" / "run").read_text()
-    commands = [l for l in script.splitlines() if l.strip() and not l.startswith("#")]
-    assert commands[-1].strip() == "make test"
+    commands = [l.strip() for l in script.splitlines() if l.strip() and not l.startswith("#")]
+    assert commands[-2:] == ["make test", "make test-portable"]
+    assert "set -euo pipefail" in commands
     assert os.access(ROOT / ".ci" / "run", os.X_OK)
+
+
+def test_test_portable_reruns_every_training_notebook_under_two_other_kernels():
+    """The Makefile's list of training notebooks is found by grep: check it against the notebooks themselves."""
+    dry = subprocess.run(["make", "-n", "test-portable"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    lines = [line for line in dry.splitlines() if "--nbval" in line]
+    assert [line.split()[:2] for line in lines] == [
+        ["ATEN_CPU_CAPABILITY=default", "MKL_ENABLE_INSTRUCTIONS=SSE4_2"],
+        ["ATEN_CPU_CAPABILITY=avx2", "MKL_ENABLE_INSTRUCTIONS=AVX2"],
+    ]
+    training = {
+        str(p.relative_to(ROOT))
+        for p in sorted((ROOT / "notebooks").rglob("*.ipynb"))
+        if ".ipynb_checkpoints" not in p.parts and re.search(r"lc\.(fit|compare|lr_grid|lr_find)\(", p.read_text())
+    }
+    assert training, "some notebooks train"
+    for line in lines:
+        assert set(w for w in line.split() if w.endswith(".ipynb")) == training
 
 
 def test_readme_gives_the_two_commands_on_its_first_screen():
