@@ -116,6 +116,24 @@ class Comparison:
         column = board[metric]
         return str(column.idxmin() if "loss" in metric else column.idxmax())
 
+    def differs(self, a: str, b: str, metric: str = "final acc") -> bool:
+        """Whether schedules ``a`` and ``b`` differ on ``metric`` by more than the noise between seeds.
+
+        .. math::
+            |\bar m_a - \bar m_b| > \max(\text{spread}_a, \text{spread}_b)
+
+        A rule of thumb, not a significance test: with 3 seeds, a gap smaller
+        than what one schedule alone moves between seeds is not a finding.
+        ``metric`` is ``"final acc"``, ``"best acc"``, ``"final loss"`` or ``"best loss"``.
+        """
+        board = self.leaderboard
+        metric = _checks.one_of("metric", metric, list(METRICS))
+        for argument, name in (("a", a), ("b", b)):
+            if name not in board.index:
+                raise ValueError(f"{argument}={name!r} is not one of the compared schedules {self.names}")
+        gap = abs(board.loc[a, f"{metric} mean"] - board.loc[b, f"{metric} mean"])
+        return bool(gap > max(board.loc[a, f"{metric} spread"], board.loc[b, f"{metric} spread"]))
+
     def plot(self, metrics=("val_acc", "val_loss")):
         """The LR in force (left), then each validation metric per epoch: a mean line and a min-max band over seeds.
 

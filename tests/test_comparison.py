@@ -190,6 +190,20 @@ def test_lr_grid_rejects_bad_input(lrs, kwargs, error, match, digits):
         lc.lr_grid(lrs, epochs=1, seeds=(0,), data=digits, **kwargs)
 
 
+def test_differs_weighs_the_gap_between_means_against_the_spread(result):
+    board = result.leaderboard
+    for metric in ("final acc", "best loss"):
+        gap = abs(board.loc["constant", f"{metric} mean"] - board.loc["step", f"{metric} mean"])
+        noise = max(board.loc["constant", f"{metric} spread"], board.loc["step", f"{metric} spread"])
+        assert result.differs("constant", "step", metric) == (gap > noise)
+        assert result.differs("step", "constant", metric) == result.differs("constant", "step", metric)
+    assert not result.differs("step", "step")
+    with pytest.raises(ValueError, match=r"b='cosine' is not one of the compared schedules"):
+        result.differs("step", "cosine")
+    with pytest.raises(ValueError, match="metric must be one of"):
+        result.differs("step", "constant", "accuracy")
+
+
 def test_plot_and_best_reject_unknown_names(result):
     with pytest.raises(ValueError, match="metrics must be one of"):
         result.plot(metrics=("accuracy",))
