@@ -117,7 +117,7 @@ class Comparison:
         return str(column.idxmin() if "loss" in metric else column.idxmax())
 
     def differs(self, a: str, b: str, metric: str = "final acc") -> bool:
-        """Whether schedules ``a`` and ``b`` differ on ``metric`` by more than the noise between seeds.
+        r"""Whether schedules ``a`` and ``b`` differ on ``metric`` by more than the noise between seeds.
 
         .. math::
             |\bar m_a - \bar m_b| > \max(\text{spread}_a, \text{spread}_b)
