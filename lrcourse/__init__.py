@@ -12,9 +12,13 @@ The public names live in one module per concern and are re-exported here:
 - ``training``: :func:`fit`, :class:`History`
 - ``comparison``: :func:`compare`, :func:`lr_grid`, :class:`Comparison`: schedules side by side over several seeds
 - ``lr_finder``: :func:`lr_find`, :class:`LRFinderResult`
+- ``distributed``: :func:`ddp_fit`, :class:`DDPRun`, :class:`DDPResult`: DDP on several CPU processes, and the LR scaling rules
+- ``averaging``: :func:`fit_averaged`, :func:`compare_averages`, :func:`compare_schedule_free` (SWA, EMA, schedule-free), :class:`InverseSqrtLR`, :func:`check_scheduler`
 """
-from . import data, exercises, formulas, models
-from .comparison import Comparison, compare, lr_grid
+from . import averaging, data, distributed, exercises, formulas, models
+from .averaging import InverseSqrtLR, check_scheduler, compare_averages, compare_schedule_free, fit_averaged
+from .comparison import Comparison, compare, differs, lr_grid
+from .distributed import DDPResult, DDPRun, ddp_fit
 from .exercises import check
 from .lr_finder import LRFinderResult, lr_find
 from .pitfalls import expect
@@ -25,17 +29,28 @@ from .widgets import explore
 
 __all__ = [
     "Comparison",
+    "DDPResult",
+    "DDPRun",
     "History",
+    "InverseSqrtLR",
     "LRFinderResult",
     "Trace",
+    "averaging",
     "check",
+    "check_scheduler",
     "compare",
+    "compare_averages",
+    "compare_schedule_free",
     "data",
+    "ddp_fit",
+    "differs",
+    "distributed",
     "evaluate",
     "exercises",
     "expect",
     "explore",
     "fit",
+    "fit_averaged",
     "formulas",
     "lr_find",
     "lr_grid",

@@ -7,6 +7,7 @@ allowed, so that a learner never has to read a traceback from deep inside torch.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -142,3 +143,32 @@ def float_dtype(name: str, value):
     if value not in allowed:
         raise ValueError(f"{name} must be torch.float64 or torch.float32, got {value}")
     return value
+
+
+def per_name(argument: str, value, names, check) -> dict:
+    """One checked value per name, from a single value for all or a dict that names every one of them.
+
+    ``check(name, value)`` is one of the checks above; ``compare`` uses this for ``lr`` and ``step_per``.
+    """
+    if not isinstance(value, Mapping):
+        return {name: check(argument, value) for name in names}
+    missing, unknown = set(names) - value.keys(), value.keys() - set(names)
+    if missing or unknown:
+        raise ValueError(
+            f"{argument} as a dict must name every one of {list(names)} and no other: missing {sorted(missing)}, "
+            f"unknown {sorted(unknown)}"
+        )
+    return {name: check(f"{argument}[{name!r}]", value[name]) for name in names}
+
+
+def seeds(name: str, value) -> tuple:
+    """Return ``value`` as a tuple of distinct ints >= 0, at least one (the seeds of repeated runs)."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} must be a tuple of ints >= 0, such as (0, 1, 2), got {value!r}")
+    values = tuple(value)
+    if not values:
+        raise ValueError(f"{name} is empty: give at least one seed, and three or more for a fair comparison")
+    checked = tuple(non_negative_int(f"{name}[]", s) for s in values)
+    if len(set(checked)) != len(checked):
+        raise ValueError(f"{name} must not repeat a seed (a repeat is the same run twice), got {value!r}")
+    return checked

@@ -116,24 +116,6 @@ class Comparison:
         column = board[metric]
         return str(column.idxmin() if "loss" in metric else column.idxmax())
 
-    def differs(self, a: str, b: str, metric: str = "final acc") -> bool:
-        r"""Whether schedules ``a`` and ``b`` differ on ``metric`` by more than the noise between seeds.
-
-        .. math::
-            |\bar m_a - \bar m_b| > \max(\text{spread}_a, \text{spread}_b)
-
-        A rule of thumb, not a significance test: with 3 seeds, a gap smaller
-        than what one schedule alone moves between seeds is not a finding.
-        ``metric`` is ``"final acc"``, ``"best acc"``, ``"final loss"`` or ``"best loss"``.
-        """
-        board = self.leaderboard
-        metric = _checks.one_of("metric", metric, list(METRICS))
-        for argument, name in (("a", a), ("b", b)):
-            if name not in board.index:
-                raise ValueError(f"{argument}={name!r} is not one of the compared schedules {self.names}")
-        gap = abs(board.loc[a, f"{metric} mean"] - board.loc[b, f"{metric} mean"])
-        return bool(gap > max(board.loc[a, f"{metric} spread"], board.loc[b, f"{metric} spread"]))
-
     def plot(self, metrics=("val_acc", "val_loss")):
         """The LR in force (left), then each validation metric per epoch: a mean line and a min-max band over seeds.
 
@@ -181,6 +163,44 @@ class Comparison:
             f"Comparison({len(self.histories)} schedules x {len(self.seeds)} seeds {list(self.seeds)}, "
             f"{self.epochs} epochs; best mean final acc: {self.best()})"
         )
+
+
+def differs(a, b, metric: str = "final acc") -> bool:
+    r"""Whether two leaderboard rows differ on ``metric`` by more than the noise between seeds.
+
+    .. math::
+        |\bar m_a - \bar m_b| > \max(\text{spread}_a, \text{spread}_b)
+
+    ``a`` and ``b`` are rows of a :attr:`Comparison.leaderboard`, such as
+    ``board.loc["cosine"]``, from the same comparison or from two run on the
+    same task.  A rule of thumb, not a significance test: with 3 seeds, a gap
+    smaller than what one schedule alone moves between seeds is not a finding.
+
+    Example::
+
+        >>> import pandas as pd
+        >>> a = pd.Series({"final acc mean": 0.97, "final acc spread": 0.01})
+        >>> b = pd.Series({"final acc mean": 0.95, "final acc spread": 0.005})
+        >>> differs(a, b), differs(a, b.replace(0.95, 0.965))
+        (True, False)
+        >>> differs(pd.Series({"final acc mean": 0.9777, "final acc spread": 0.0056}),
+        ...         pd.Series({"final acc mean": 0.9721, "final acc spread": 0.0}))  # a gap equal to the spread
+        False
+
+    ``metric`` is ``"final acc"``, ``"best acc"``, ``"final loss"`` or ``"best loss"``.
+    """
+    metric = _checks.one_of("metric", metric, list(METRICS))
+    columns = [f"{metric} mean", f"{metric} spread"]
+    for argument, row in (("a", a), ("b", b)):
+        keys = row.keys() if hasattr(row, "keys") else ()  # a pandas Series (or a dict) has the column names
+        if not all(column in keys for column in columns):
+            raise TypeError(
+                f"{argument} must be a leaderboard row with {columns}, such as board.loc['cosine'], "
+                f"got {type(row).__name__}"
+            )
+    # Rounded like the leaderboard: 0.9777 - 0.9721 is 0.0056000000000000494 in floating point, not above 0.0056.
+    gap = round(abs(a[columns[0]] - b[columns[0]]), DECIMALS)
+    return bool(gap > max(a[columns[1]], b[columns[1]]))
 
 
 def _stack(series: list, length: int) -> np.ndarray:
@@ -260,10 +280,10 @@ def compare(
     schedules = _check_schedules(schedules)
     _checks.callable_("model", model, "seed -> torch.nn.Module, such as lrcourse.models.mlp")
     _checks.callable_("optimizer", optimizer, "(params, lr=...) -> Optimizer, such as functools.partial(SGD, momentum=0.9)")
-    lrs = _per_schedule("lr", lr, schedules, lambda name, v: _checks.positive(name, v))
-    step_pers = _per_schedule("step_per", step_per, schedules, lambda name, v: _checks.one_of(name, v, STEP_PER))
+    lrs = _checks.per_name("lr", lr, schedules, _checks.positive)
+    step_pers = _checks.per_name("step_per", step_per, schedules, lambda name, v: _checks.one_of(name, v, STEP_PER))
     epochs = _checks.positive_int("epochs", epochs)
-    seeds = _check_seeds(seeds)
+    seeds = _checks.seeds("seeds", seeds)
     data = data_module.digits() if data is None else data
 
     histories = {}
@@ -325,31 +345,6 @@ def _check_schedules(schedules) -> dict:
                 f"got {type(make).__name__} {make!r}"
             )
     return dict(schedules)
-
-
-def _per_schedule(argument: str, value, schedules: dict, check) -> dict:
-    """One value for every schedule, from a single value or a dict that names them all."""
-    if not isinstance(value, Mapping):
-        return {name: check(argument, value) for name in schedules}
-    missing, unknown = schedules.keys() - value.keys(), value.keys() - schedules.keys()
-    if missing or unknown:
-        raise ValueError(
-            f"{argument} as a dict must name every schedule and no other: missing {sorted(missing)}, "
-            f"unknown {sorted(unknown)}"
-        )
-    return {name: check(f"{argument}[{name!r}]", value[name]) for name in schedules}
-
-
-def _check_seeds(seeds) -> tuple:
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"seeds must be a tuple of ints >= 0, such as (0, 1, 2), got {seeds!r}")
-    seeds = tuple(seeds)
-    if not seeds:
-        raise ValueError("seeds is empty: give at least one seed, and three or more for a fair comparison")
-    checked = tuple(_checks.non_negative_int("seeds[]", s) for s in seeds)
-    if len(set(checked)) != len(checked):
-        raise ValueError(f"seeds must not repeat a seed (a repeat is the same run twice), got {seeds!r}")
-    return checked
 
 
 def _build_scheduler(name: str, make, optimizer) -> LRScheduler:

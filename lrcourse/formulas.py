@@ -33,12 +33,14 @@ __all__ = [
     "cyclic_lr",
     "cyclic_momentum",
     "exponential_lr",
+    "inverse_sqrt_lr",
     "linear_lr",
     "multi_step_lr",
     "one_cycle_lr",
     "one_cycle_momentum",
     "polynomial_lr",
     "step_lr",
+    "swa_lr",
 ]
 
 CYCLIC_MODES = ("triangular", "triangular2", "exp_range")
@@ -544,3 +546,73 @@ FORMULAS = {
     "OneCycleLR": one_cycle_lr,
     "CyclicLR": cyclic_lr,
 }
+
+
+# --- weight averaging and a custom schedule ---------------------------------------
+
+def swa_lr(t, start_lr, swa_lr, anneal_epochs=10, anneal_strategy="cos"):
+    r"""SWALR: anneal from the LR in force to ``swa_lr`` over ``anneal_epochs`` steps, then hold it.
+
+    .. math::
+        \eta_t = \begin{cases}
+            \text{swa\_lr} + (\eta_s - \text{swa\_lr})\,\frac{1 + \cos(\pi p)}{2} & \text{cos} \\
+            \eta_s + (\text{swa\_lr} - \eta_s)\, p & \text{linear}
+        \end{cases},
+        \quad p = \min\left(1, \frac{t}{\text{anneal\_epochs}}\right)
+
+    ``t`` counts SWALR's own steps and ``start_lr`` (:math:`\eta_s`) is the LR
+    in force when SWALR takes over: SWALR reads the optimizer's current LR, not
+    ``initial_lr``, so after another scheduler has decayed the LR it anneals
+    from that decayed value.  With ``anneal_epochs=0`` the LR is ``swa_lr`` at
+    once, even at ``t = 0`` (torch sets it when the scheduler is built).
+
+    Example::
+
+        >>> swa_lr([0, 1, 2, 3, 4, 10], start_lr=0.1, swa_lr=0.02, anneal_epochs=4, anneal_strategy="linear")
+        array([0.1 , 0.08, 0.06, 0.04, 0.02, 0.02])
+
+    Source: Izmailov et al. (2018), "Averaging Weights Leads to Wider Optima and
+    Better Generalization" (a constant or cyclical LR while averaging);
+    ``torch.optim.swa_utils.SWALR`` docs and ``get_lr``.
+    """
+    t, scalar = _steps(t)
+    start_lr = _checks.non_negative("start_lr", start_lr)
+    swa_lr = _checks.non_negative("swa_lr", swa_lr)
+    anneal_epochs = _checks.non_negative_int("anneal_epochs", anneal_epochs)
+    anneal_strategy = _checks.one_of("anneal_strategy", anneal_strategy, ANNEAL_STRATEGIES)
+    # torch recovers the LR it started from out of the current LR at every
+    # step, (lr - alpha * swa_lr) / (1 - alpha), and mixes it with swa_lr; the
+    # mixing weight alpha is the anneal function of p, so the LR is the plain
+    # anneal from start_lr to swa_lr at p.
+    pct = np.ones(t.shape) if anneal_epochs == 0 else np.minimum(1.0, t / anneal_epochs)
+    anneal = _cosine_anneal if anneal_strategy == "cos" else _linear_anneal
+    return _result(anneal(start_lr, swa_lr, pct), scalar)
+
+
+def inverse_sqrt_lr(t, base_lr, warmup_steps):
+    r"""The Transformer's schedule: linear warm-up to ``base_lr``, then decay as one over the square root of the step.
+
+    .. math::
+        \eta_t = \eta_0 \min\left(\frac{t + 1}{w}, \sqrt{\frac{w}{t + 1}}\right),
+        \quad w = \text{warmup\_steps}
+
+    The peak, ``base_lr``, is reached at ``t = w - 1`` (the ``w``-th step).
+    Vaswani et al. write it as :math:`d^{-1/2}\min(s^{-1/2}, s\,w^{-3/2})` with
+    :math:`s = t + 1` and model width :math:`d`: the same curve with
+    :math:`\eta_0 = (d\,w)^{-1/2}`.  It is the closed form of
+    :class:`lrcourse.averaging.InverseSqrtLR`; torch ships no such scheduler.
+
+    Example::
+
+        >>> inverse_sqrt_lr([0, 1, 3, 15, 63], base_lr=0.1, warmup_steps=4)
+        array([0.025, 0.05 , 0.1  , 0.05 , 0.025])
+
+    Source: Vaswani et al. (2017), "Attention Is All You Need", eq. (3).
+    """
+    t, scalar = _steps(t)
+    base_lr = _checks.non_negative("base_lr", base_lr)
+    warmup_steps = _checks.positive_int("warmup_steps", warmup_steps)
+    s = t + 1.0  # Vaswani's step number counts from 1
+    # The warm-up is a straight line from 0 at s = 0 to base_lr at s = w.
+    warm = _linear_anneal(0.0, base_lr, s / warmup_steps)
+    return _result(np.minimum(warm, base_lr * np.sqrt(warmup_steps / s)), scalar)

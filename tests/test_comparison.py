@@ -192,16 +192,20 @@ def test_lr_grid_rejects_bad_input(lrs, kwargs, error, match, digits):
 
 def test_differs_weighs_the_gap_between_means_against_the_spread(result):
     board = result.leaderboard
+    constant, step = board.loc["constant"], board.loc["step"]
     for metric in ("final acc", "best loss"):
-        gap = abs(board.loc["constant", f"{metric} mean"] - board.loc["step", f"{metric} mean"])
-        noise = max(board.loc["constant", f"{metric} spread"], board.loc["step", f"{metric} spread"])
-        assert result.differs("constant", "step", metric) == (gap > noise)
-        assert result.differs("step", "constant", metric) == result.differs("constant", "step", metric)
-    assert not result.differs("step", "step")
-    with pytest.raises(ValueError, match=r"b='cosine' is not one of the compared schedules"):
-        result.differs("step", "cosine")
+        gap = abs(constant[f"{metric} mean"] - step[f"{metric} mean"])
+        noise = max(constant[f"{metric} spread"], step[f"{metric} spread"])
+        assert lc.differs(constant, step, metric) == (gap > noise)
+        assert lc.differs(step, constant, metric) == lc.differs(constant, step, metric)
+    assert not lc.differs(step, step)
+    wider = step.copy()
+    wider["final acc mean"] = constant["final acc mean"] + constant["final acc spread"] + step["final acc spread"] + 0.01
+    assert lc.differs(constant, wider)
+    with pytest.raises(TypeError, match="b must be a leaderboard row"):
+        lc.differs(step, "constant")
     with pytest.raises(ValueError, match="metric must be one of"):
-        result.differs("step", "constant", "accuracy")
+        lc.differs(step, constant, "accuracy")
 
 
 def test_plot_and_best_reject_unknown_names(result):

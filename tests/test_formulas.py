@@ -416,3 +416,90 @@ BAD = [
 def test_bad_input_is_rejected_with_a_message_naming_the_argument(fn, kwargs, error, message):
     with pytest.raises(error, match=message):
         fn(**kwargs)
+
+
+# --- SWALR and the inverse-square-root schedule (lesson 14) ------------------------
+
+from torch.optim.swa_utils import SWALR  # noqa: E402
+
+from lrcourse.averaging import InverseSqrtLR  # noqa: E402
+
+
+@pytest.mark.parametrize("anneal_strategy", F.ANNEAL_STRATEGIES)
+@PROPERTY
+@given(steps=STEPS, base_lr=BASE_LR, swa_fraction=st.floats(0.0, 2.0), anneal_epochs=st.integers(0, 1500))
+def test_swa_lr_matches_torch(anneal_strategy, steps, base_lr, swa_fraction, anneal_epochs):
+    # swa_lr may lie above the LR in force (SWALR then anneals up) as well as below it.
+    target = swa_fraction * base_lr
+    trace = simulate(
+        lambda opt: SWALR(opt, swa_lr=target, anneal_epochs=anneal_epochs, anneal_strategy=anneal_strategy),
+        steps,
+        lr=base_lr,
+    )
+    ours = F.swa_lr(np.arange(steps), base_lr, target, anneal_epochs, anneal_strategy)
+    assert_matches_torch(ours, trace.lr, base_lr)
+
+
+@pytest.mark.parametrize("anneal_strategy", F.ANNEAL_STRATEGIES)
+@PROPERTY
+@given(steps=STEPS, base_lr=BASE_LR, T_max=st.integers(1, 300), switch=st.integers(0, 900),
+       swa_fraction=st.floats(0.0, 2.0), anneal_epochs=st.integers(0, 300))
+def test_swa_lr_anneals_from_the_lr_in_force_when_it_takes_over(
+    anneal_strategy, steps, base_lr, T_max, switch, swa_fraction, anneal_epochs
+):
+    """torch's SWA recipe: both schedulers built at the start, cosine stepped until ``switch``, then SWALR."""
+    target = swa_fraction * base_lr
+    opt = stand_in_optimizer("sgd", lr=base_lr)
+    cosine = sched.CosineAnnealingLR(opt, T_max=T_max)
+    swa = SWALR(opt, swa_lr=target, anneal_epochs=max(anneal_epochs, 1), anneal_strategy=anneal_strategy)
+    lrs = []
+    for t in range(steps):
+        lrs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        (cosine if t + 1 < switch else swa).step()
+    t = np.arange(steps)
+    in_force = F.cosine_annealing_lr(max(switch - 1, 0), base_lr, T_max)  # the LR when SWALR first steps
+    after = F.swa_lr(np.maximum(t - max(switch - 1, 0), 0), in_force, target, max(anneal_epochs, 1), anneal_strategy)
+    want = np.where(t < switch, F.cosine_annealing_lr(t, base_lr, T_max), after)
+    assert_matches_torch(want, lrs, base_lr)
+
+
+@PROPERTY
+@given(steps=STEPS, base_lr=BASE_LR, warmup_steps=st.integers(1, 1500))
+def test_inverse_sqrt_lr_matches_the_custom_scheduler(steps, base_lr, warmup_steps):
+    trace = simulate(lambda opt: InverseSqrtLR(opt, warmup_steps=warmup_steps), steps, lr=base_lr)
+    assert_matches_torch(F.inverse_sqrt_lr(np.arange(steps), base_lr, warmup_steps), trace.lr, base_lr)
+
+
+def test_inverse_sqrt_lr_is_vaswanis_formula():
+    d_model, warmup = 512, 4000
+    s = np.array([1, 100, 3999, 4000, 4001, 10_000, 100_000])
+    vaswani = d_model**-0.5 * np.minimum(s**-0.5, s * warmup**-1.5)
+    ours = F.inverse_sqrt_lr(s - 1, (d_model * warmup) ** -0.5, warmup)
+    np.testing.assert_allclose(ours, vaswani, rtol=1e-12)
+    assert F.inverse_sqrt_lr(warmup - 1, 0.1, warmup) == pytest.approx(0.1, rel=1e-15)
+
+
+def test_swa_lr_known_values():
+    np.testing.assert_allclose(F.swa_lr([0, 2, 4, 9], 0.1, 0.02, anneal_epochs=4), [0.1, 0.06, 0.02, 0.02])
+    np.testing.assert_allclose(F.swa_lr([0, 5], 0.1, 0.02, anneal_epochs=0), [0.02, 0.02])  # no anneal: at once
+    assert F.swa_lr(1, 0.1, 0.3, anneal_epochs=2, anneal_strategy="linear") == pytest.approx(0.2)  # upwards too
+    assert type(F.swa_lr(7, 0.1, 0.02)) is float and F.swa_lr(np.arange(12).reshape(3, 4), 0.1, 0.02).shape == (3, 4)
+    assert type(F.inverse_sqrt_lr(7, 0.1, 3)) is float and F.inverse_sqrt_lr([], 0.1, 3).shape == (0,)
+
+
+@pytest.mark.parametrize("fn, kwargs, error, message", [
+    (F.swa_lr, dict(t=1, start_lr=-0.1, swa_lr=0.05), ValueError, "start_lr must be >= 0"),
+    (F.swa_lr, dict(t=1, start_lr=0.1, swa_lr=-0.05), ValueError, "swa_lr must be >= 0"),
+    (F.swa_lr, dict(t=1, start_lr=0.1, swa_lr=0.05, anneal_epochs=-1), ValueError, "anneal_epochs must be an int >= 0"),
+    (F.swa_lr, dict(t=1, start_lr=0.1, swa_lr=0.05, anneal_epochs=2.5), TypeError, "anneal_epochs must be an int"),
+    (F.swa_lr, dict(t=1, start_lr=0.1, swa_lr=0.05, anneal_strategy="cosine"), ValueError,
+     "anneal_strategy must be one of 'cos', 'linear'"),
+    (F.swa_lr, dict(t=-1, start_lr=0.1, swa_lr=0.05), ValueError, "t must be >= 0"),
+    (F.inverse_sqrt_lr, dict(t=1, base_lr=0.1, warmup_steps=0), ValueError, "warmup_steps must be a positive int"),
+    (F.inverse_sqrt_lr, dict(t=1, base_lr=-0.1, warmup_steps=5), ValueError, "base_lr must be >= 0"),
+    (F.inverse_sqrt_lr, dict(t=1.5, base_lr=0.1, warmup_steps=5), TypeError, "t must be an int"),
+], ids=lambda v: getattr(v, "__name__", None) if callable(v) else None)
+def test_lesson_14_formulas_reject_bad_input_naming_the_argument(fn, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        fn(**kwargs)

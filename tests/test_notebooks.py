@@ -16,7 +16,8 @@ SOLUTIONS = sorted((NOTEBOOKS / "solutions").glob("*.ipynb"))
 ALL = LESSONS + SOLUTIONS
 SYLLABUS = [
     "00_start_here", "01_custom_lambda", "02_param_groups", "03_step", "04_exponential", "05_cosine",
-    "06_warm_restarts", "07_one_cycle", "08_plateau", "09_cyclic", "10_warmup", "11_lr_range_test", "12_compare",
+    "06_warm_restarts", "07_one_cycle", "08_plateau", "09_cyclic", "10_warmup", "11_lr_range_test", "12_compare", "13_real_loop",
+    "14_averaging_and_custom",
 ]
 STRATEGY_LESSONS = [p for p in LESSONS if "01" <= p.stem[:2] <= "10"]
 IGNORED = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")

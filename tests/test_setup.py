@@ -39,16 +39,27 @@ def test_every_requirement_is_pinned_exactly():
 def test_environment_yml_names_every_requirement_at_the_same_minor_version():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert env["channels"] == ["conda-forge"]
-    conda = {}
+    conda, pip = {}, {}
     for dep in env["dependencies"]:
         if isinstance(dep, str):
             name, _, version = dep.partition("=")
             conda[name] = version
+        elif isinstance(dep, dict) and "pip" in dep:
+            # A package conda-forge does not carry comes from PyPI, pinned exactly as in requirements*.txt.
+            for line in dep["pip"]:
+                name, sep, version = line.partition("==")
+                if sep:
+                    pip[name.strip().lower()] = version.strip()
     assert conda["python"] == "3.11"
     for name, version in (pins("requirements.txt") | pins("requirements-dev.txt")).items():
+        if name in pip:
+            assert pip[name] == version, f"environment.yml pip: {name}=={pip[name]} vs requirements {version}"
+            assert CONDA_NAMES.get(name, name) not in conda, f"{name} is listed twice in environment.yml"
+            continue
         conda_name = CONDA_NAMES.get(name, name)
         assert conda_name in conda, f"environment.yml lacks {conda_name} (requirements: {name}=={version})"
         assert version.startswith(conda[conda_name] + "."), f"{conda_name}: {conda[conda_name]} vs {version}"
+    assert set(pip) <= set(pins("requirements.txt") | pins("requirements-dev.txt")), "a pip entry not in requirements"
 
 
 def test_ci_runs_make_test_then_the_portability_check():

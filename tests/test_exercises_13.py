@@ -1,0 +1,74 @@
+"""Lesson 13 exercises: worked solutions and plausible mistakes, checked by test_exercises_contract.py."""
+import math
+import warnings
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch.optim.lr_scheduler import OneCycleLR
+from torch.utils.data import DataLoader, TensorDataset
+
+from lrcourse import formulas
+
+
+def micro_batches():
+    """The lesson's loader for 13.2: 22 micro-batches of 8 samples (a linear regression)."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(176, 4, generator=g)
+    return DataLoader(TensorDataset(x, x @ torch.tensor([1.0, -2.0, 0.5, 3.0])), batch_size=8)
+
+
+def fixed_loop(epochs=3, accumulate=4):
+    """The repaired loop of exercise 13.2: the schedule counts optimizer steps."""
+    loader = micro_batches()
+    model = torch.nn.Linear(4, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    scheduler = OneCycleLR(optimizer, max_lr=0.1, total_steps=epochs * math.ceil(len(loader) / accumulate))
+    lrs = []
+    for _ in range(epochs):
+        for i, (x, y) in enumerate(loader):
+            (F.mse_loss(model(x).squeeze(1), y) / accumulate).backward()
+            if (i + 1) % accumulate == 0 or i + 1 == len(loader):
+                lrs.append(optimizer.param_groups[0]["lr"])
+                optimizer.step()
+                optimizer.zero_grad()
+                scheduler.step()
+    return np.array(lrs)
+
+
+def broken_loop(epochs=3, accumulate=4):
+    """The lesson's broken loop of exercise 13.2, as given: sized and stepped per micro-batch."""
+    loader = micro_batches()
+    model = torch.nn.Linear(4, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    scheduler = OneCycleLR(optimizer, max_lr=0.1, total_steps=epochs * len(loader))
+    lrs = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "Detected call of `lr_scheduler.step()` before ...": one of its bugs
+        for _ in range(epochs):
+            for i, (x, y) in enumerate(loader):
+                (F.mse_loss(model(x).squeeze(1), y) / accumulate).backward()
+                if (i + 1) % accumulate == 0 or i + 1 == len(loader):
+                    lrs.append(optimizer.param_groups[0]["lr"])
+                    optimizer.step()
+                    optimizer.zero_grad()
+                scheduler.step()
+    return np.array(lrs)
+
+
+SOLUTIONS = {
+    "13.1": 2,
+    "13.2": fixed_loop(),
+    "13.3": [0.05 * 8, 0.001 * math.sqrt(8)],
+}
+
+# (exercise id, wrong answer, text the checker's message must contain)
+MISTAKES = [
+    ("13.1", 1, "(1) is off"),  # believes the schedule ends once, as intended
+    ("13.1", 4, "(4) is off"),  # counts one minimum per 100 scheduler steps
+    # the broken loop's schedule: sized and stepped per micro-batch, read once per optimizer step
+    ("13.2", broken_loop(), "at step 0 "),
+    ("13.2", formulas.one_cycle_lr(np.arange(15), max_lr=0.1, total_steps=15), "has 15 steps"),  # drops partial groups
+    ("13.3", [0.4, 0.008], "at index 1"),  # the linear rule for AdamW too
+    ("13.3", [0.05, 0.001], "at index 0"),  # no scaling
+]
