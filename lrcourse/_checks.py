@@ -172,3 +172,21 @@ def seeds(name: str, value) -> tuple:
     if len(set(checked)) != len(checked):
         raise ValueError(f"{name} must not repeat a seed (a repeat is the same run twice), got {value!r}")
     return checked
+
+
+def scheduler_from(name: str, make, optimizer):
+    """Call the factory ``make(optimizer)`` and return the scheduler it built.
+
+    ``simulate``, ``compare`` and the averaging helpers all take factories
+    ``optimizer -> scheduler``; a factory that returns something else (often
+    ``None``, from a forgotten ``return``) gets a TypeError naming ``name``.
+    """
+    from torch.optim.lr_scheduler import LRScheduler  # torch is only needed when a factory is called
+
+    scheduler = make(optimizer)
+    if not isinstance(scheduler, LRScheduler):
+        raise TypeError(
+            f"{name} must return a torch.optim.lr_scheduler scheduler built on the optimizer it is given, "
+            f"got {type(scheduler).__name__}"
+        )
+    return scheduler

@@ -31,7 +31,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn, update_bn
 from . import _checks, data as data_module, formulas, models
 from .comparison import SGD_MOMENTUM, Comparison
 from .data import DTYPE, NUM_CLASSES, NUM_FEATURES
-from .training import STEP_PER, History, check_data, evaluate, one_cpu_thread, start_epoch
+from .training import STEP_PER, History, _check_training_objects, check_data, evaluate, one_cpu_thread, start_epoch
 
 __all__ = [
     "InverseSqrtLR",
@@ -141,14 +141,14 @@ def check_scheduler(make_scheduler: Callable, *, steps: int = 100, lr: float = 0
 
     def run(edit=False, resume=False):
         opt = _stand_in(lr)
-        sched = _build(make_scheduler, opt)
+        sched = _checks.scheduler_from("make_scheduler", make_scheduler, opt)
         name = type(sched).__name__
         lrs = []
         for t in range(steps):
             if t == edit_at and resume:
                 states = (copy.deepcopy(opt.state_dict()), _saved(sched, name))
                 opt = _stand_in(lr)
-                sched = _build(make_scheduler, opt)
+                sched = _checks.scheduler_from("make_scheduler", make_scheduler, opt)
                 opt.load_state_dict(states[0])
                 sched.load_state_dict(states[1])
             if t == edit_at and edit:
@@ -199,15 +199,6 @@ def check_scheduler(make_scheduler: Callable, *, steps: int = 100, lr: float = 0
 
 def _stand_in(lr: float) -> torch.optim.Optimizer:
     return torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr)
-
-
-def _build(make_scheduler, optimizer) -> LRScheduler:
-    scheduler = make_scheduler(optimizer)
-    if not isinstance(scheduler, LRScheduler):
-        raise TypeError(
-            f"make_scheduler must return a torch.optim.lr_scheduler scheduler, got {type(scheduler).__name__}"
-        )
-    return scheduler
 
 
 def _saved(scheduler: LRScheduler, name: str) -> dict:
@@ -304,21 +295,17 @@ def fit_averaged(
     Generalization"; ``torch.optim.swa_utils`` docs; Defazio et al. (2024), "The Road Less
     Scheduled" (train and eval modes).
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
-    for name, sched in (("scheduler", scheduler), ("swa_scheduler", swa_scheduler)):
-        if sched is None:
-            continue
-        if not isinstance(sched, LRScheduler) or isinstance(sched, ReduceLROnPlateau):
-            raise TypeError(f"{name} must be a torch.optim.lr_scheduler scheduler (not ReduceLROnPlateau) or None, "
-                            f"got {type(sched).__name__}")
-        if sched.optimizer is not optimizer:
-            raise ValueError(f"{name} was built on a different optimizer: build it on the optimizer you pass")
     train_loader, val_loader = check_data(data)
     epochs = _checks.positive_int("epochs", epochs)
     step_per = _checks.one_of("step_per", step_per, STEP_PER)
+    _check_training_objects(model, optimizer, scheduler, step_per)  # the checks fit makes
+    if swa_scheduler is not None and not isinstance(swa_scheduler, LRScheduler):
+        raise TypeError(f"swa_scheduler must be a torch.optim.lr_scheduler scheduler or None, got {type(swa_scheduler).__name__}")
+    if swa_scheduler is not None and swa_scheduler.optimizer is not optimizer:
+        raise ValueError("swa_scheduler was built on a different optimizer: build it on the optimizer you pass")
+    for name, sched in (("scheduler", scheduler), ("swa_scheduler", swa_scheduler)):
+        if isinstance(sched, ReduceLROnPlateau):  # fit_averaged has no validation loss to give it
+            raise TypeError(f"{name} cannot be ReduceLROnPlateau here: it needs the validation loss; use lrcourse.fit")
     seed = _checks.non_negative_int("seed", seed)
     if swa_start is not None:
         swa_start = _checks.non_negative_int("swa_start", swa_start)
@@ -453,8 +440,8 @@ def compare_averages(
     for seed in seeds:
         net = model(seed=seed)
         opt = optimizer(net.parameters(), lr=lr)
-        main = None if scheduler is None else _build(scheduler, opt)
-        swa_sched = None if swa_scheduler is None else _build(swa_scheduler, opt)
+        main = None if scheduler is None else _checks.scheduler_from("scheduler", scheduler, opt)
+        swa_sched = None if swa_scheduler is None else _checks.scheduler_from("swa_scheduler", swa_scheduler, opt)
         runs = fit_averaged(net, opt, main, data=data, epochs=epochs, seed=seed, swa_start=swa_start,
                             swa_scheduler=swa_sched, ema_decay=ema_decay)
         for name, history in runs.items():

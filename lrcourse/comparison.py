@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from torch import nn
-from torch.optim.lr_scheduler import LRScheduler
 
 from . import _checks, data as data_module, models
 from .training import STEP_PER, History, fit
@@ -292,7 +291,7 @@ def compare(
         for seed in seeds:
             net = model(seed=seed)
             opt = optimizer(net.parameters(), lr=lrs[name])
-            sched = None if make_scheduler is None else _build_scheduler(name, make_scheduler, opt)
+            sched = None if make_scheduler is None else _checks.scheduler_from(f"schedules[{name!r}]", make_scheduler, opt)
             quiet = io.StringIO()  # fit prints a line when a run diverges; the leaderboard counts them instead
             with contextlib.redirect_stdout(quiet):
                 history = fit(net, opt, sched, data=data, epochs=epochs, step_per=step_pers[name], seed=seed,
@@ -346,12 +345,3 @@ def _check_schedules(schedules) -> dict:
             )
     return dict(schedules)
 
-
-def _build_scheduler(name: str, make, optimizer) -> LRScheduler:
-    scheduler = make(optimizer)
-    if not isinstance(scheduler, LRScheduler):
-        raise TypeError(
-            f"schedules[{name!r}] returned {type(scheduler).__name__}, not a scheduler: a factory must build and "
-            "return a torch.optim.lr_scheduler scheduler on the optimizer it is given (use None for a constant LR)"
-        )
-    return scheduler

@@ -15,7 +15,6 @@ import numpy as np
 import torch
 from torch.optim.lr_scheduler import (
     CosineAnnealingWarmRestarts,
-    LRScheduler,
     MultiStepLR,
     OneCycleLR,
     ReduceLROnPlateau,
@@ -196,12 +195,7 @@ def simulate(make_scheduler, steps, *, lr=0.1, optimizer="sgd", groups=None, met
     steps = _checks.positive_int("steps", steps)
     _checks.callable_("make_scheduler", make_scheduler, "optimizer -> scheduler")
     opt = stand_in_optimizer(optimizer, lr, groups)
-    scheduler = make_scheduler(opt)
-    if not isinstance(scheduler, LRScheduler):
-        raise TypeError(
-            "make_scheduler must return a torch.optim.lr_scheduler scheduler built on the optimizer it is given, "
-            f"got {type(scheduler).__name__}"
-        )
+    scheduler = _checks.scheduler_from("make_scheduler", make_scheduler, opt)
     plateau = isinstance(scheduler, ReduceLROnPlateau)
     if plateau and metrics is None:
         raise ValueError("metrics is required for ReduceLROnPlateau: give a sequence or a callable step -> float")

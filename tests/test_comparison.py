@@ -153,7 +153,7 @@ def returns_nothing(optimizer):
         ({"schedules": [None]}, TypeError, "schedules must be a dict"),
         ({"schedules": {"x": 0.1}}, TypeError, r"schedules\['x'\] must be None"),
         ({"schedules": {1: None}}, TypeError, "names must be strings"),
-        ({"schedules": {"x": returns_nothing}}, TypeError, r"schedules\['x'\] returned NoneType, not a scheduler"),
+        ({"schedules": {"x": returns_nothing}}, TypeError, r"schedules\['x'\] must return a torch.optim.lr_scheduler scheduler .*got NoneType"),
         ({"seeds": ()}, ValueError, "seeds is empty"),
         ({"seeds": (0, 1.5)}, TypeError, "seeds"),
         ({"seeds": "012"}, TypeError, "seeds must be a tuple of ints"),
