@@ -7,7 +7,9 @@ allowed, so that a learner never has to read a traceback from deep inside torch.
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 
@@ -142,6 +144,44 @@ def float_dtype(name: str, value):
         raise TypeError(f"{name} must be torch.float64 or torch.float32, got {type(value).__name__} {value!r}")
     if value not in allowed:
         raise ValueError(f"{name} must be torch.float64 or torch.float32, got {value}")
+    return value
+
+
+def file_path(name: str, value) -> Path:
+    """Return ``value`` as a ``Path`` if it is a str or a path-like object."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path (str or pathlib.Path), got {type(value).__name__}")
+    return Path(value)
+
+
+def torch_module(name: str, value):
+    """Return ``value`` if it is a ``torch.nn.Module`` (the model a training helper trains)."""
+    from torch import nn  # torch is only needed by the training helpers
+
+    if not isinstance(value, nn.Module):
+        raise TypeError(f"{name} must be a torch.nn.Module, got {type(value).__name__}")
+    return value
+
+
+def torch_optimizer(name: str, value):
+    """Return ``value`` if it is a ``torch.optim.Optimizer``."""
+    from torch.optim import Optimizer
+
+    if not isinstance(value, Optimizer):
+        raise TypeError(f"{name} must be a torch.optim.Optimizer, got {type(value).__name__}")
+    return value
+
+
+def scheduler_on(name: str, value, optimizer):
+    """Return ``value`` if it is ``None`` or a torch scheduler built on ``optimizer``."""
+    from torch.optim.lr_scheduler import LRScheduler  # ReduceLROnPlateau included
+
+    if value is None:
+        return None
+    if not isinstance(value, LRScheduler):
+        raise TypeError(f"{name} must be a torch.optim.lr_scheduler scheduler or None, got {type(value).__name__}")
+    if value.optimizer is not optimizer:
+        raise ValueError(f"{name} was built on a different optimizer: build it on the optimizer you pass in")
     return value
 
 

@@ -137,7 +137,8 @@ def check_scheduler(make_scheduler: Callable, *, steps: int = 100, lr: float = 0
     if edit_at >= steps:
         raise ValueError(f"edit_at must be < steps ({steps}), got {edit_at}")
     if closed_form is not None:
-        _checks.callable_("closed_form", closed_form, "t -> lr, such as functools.partial(formulas.inverse_sqrt_lr, ...)")
+        _checks.callable_("closed_form", closed_form,
+                          "t -> lr, such as functools.partial(formulas.inverse_sqrt_lr, ...)")
 
     def run(edit=False, resume=False):
         opt = _stand_in(lr)
@@ -299,10 +300,7 @@ def fit_averaged(
     epochs = _checks.positive_int("epochs", epochs)
     step_per = _checks.one_of("step_per", step_per, STEP_PER)
     _check_training_objects(model, optimizer, scheduler, step_per)  # the checks fit makes
-    if swa_scheduler is not None and not isinstance(swa_scheduler, LRScheduler):
-        raise TypeError(f"swa_scheduler must be a torch.optim.lr_scheduler scheduler or None, got {type(swa_scheduler).__name__}")
-    if swa_scheduler is not None and swa_scheduler.optimizer is not optimizer:
-        raise ValueError("swa_scheduler was built on a different optimizer: build it on the optimizer you pass")
+    _checks.scheduler_on("swa_scheduler", swa_scheduler, optimizer)
     for name, sched in (("scheduler", scheduler), ("swa_scheduler", swa_scheduler)):
         if isinstance(sched, ReduceLROnPlateau):  # fit_averaged has no validation loss to give it
             raise TypeError(f"{name} cannot be ReduceLROnPlateau here: it needs the validation loss; use lrcourse.fit")
@@ -427,7 +425,8 @@ def compare_averages(
     if scheduler is not None:
         _checks.callable_("scheduler", scheduler, "optimizer -> scheduler, or None for a constant LR")
     if swa_scheduler is not None:
-        _checks.callable_("swa_scheduler", swa_scheduler, "optimizer -> scheduler, such as functools.partial(SWALR, swa_lr=0.05)")
+        _checks.callable_("swa_scheduler", swa_scheduler,
+                          "optimizer -> scheduler, such as functools.partial(SWALR, swa_lr=0.05)")
     if not isinstance(label, str):
         raise TypeError(f"label must be a string, got {type(label).__name__}")
     _checks.callable_("model", model, "seed -> torch.nn.Module")

@@ -121,8 +121,9 @@ class Comparison:
         ``metrics`` picks the panels after the LR: ``"val_acc"``, ``"val_loss"``
         or ``"train_loss"``.  Returns the array of Axes.
         """
-        from .plotting import OKABE_ITO, style  # matplotlib stays off the import path
         import matplotlib.pyplot as plt
+
+        from .plotting import OKABE_ITO, style  # matplotlib stays off the import path
 
         allowed = ("val_acc", "val_loss", "train_loss")
         if isinstance(metrics, str) or not metrics:
@@ -278,7 +279,8 @@ def compare(
     """
     schedules = _check_schedules(schedules)
     _checks.callable_("model", model, "seed -> torch.nn.Module, such as lrcourse.models.mlp")
-    _checks.callable_("optimizer", optimizer, "(params, lr=...) -> Optimizer, such as functools.partial(SGD, momentum=0.9)")
+    _checks.callable_("optimizer", optimizer,
+                      "(params, lr=...) -> Optimizer, such as functools.partial(SGD, momentum=0.9)")
     lrs = _checks.per_name("lr", lr, schedules, _checks.positive)
     step_pers = _checks.per_name("step_per", step_per, schedules, lambda name, v: _checks.one_of(name, v, STEP_PER))
     epochs = _checks.positive_int("epochs", epochs)
@@ -291,7 +293,8 @@ def compare(
         for seed in seeds:
             net = model(seed=seed)
             opt = optimizer(net.parameters(), lr=lrs[name])
-            sched = None if make_scheduler is None else _checks.scheduler_from(f"schedules[{name!r}]", make_scheduler, opt)
+            sched = (None if make_scheduler is None
+                     else _checks.scheduler_from(f"schedules[{name!r}]", make_scheduler, opt))
             quiet = io.StringIO()  # fit prints a line when a run diverges; the leaderboard counts them instead
             with contextlib.redirect_stdout(quiet):
                 history = fit(net, opt, sched, data=data, epochs=epochs, step_per=step_pers[name], seed=seed,

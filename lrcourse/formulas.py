@@ -18,16 +18,27 @@ Example::
     >>> import numpy as np
     >>> cosine_annealing_lr(np.arange(0, 101, 25), base_lr=0.1, T_max=100)
     array([0.1       , 0.08535534, 0.05      , 0.01464466, 0.        ])
+
+Composite schedules are put together from these with :func:`sequential`
+(torch's ``SequentialLR``), :func:`chained` (``ChainedScheduler``) and
+:func:`with_warmup`; :func:`warmup_cosine_lr` and :func:`wsd_lr` are two
+recipes built that way, and :func:`warmup_cosine_scheduler` and
+:func:`wsd_scheduler` give them as schedulers that ``lc.fit`` can checkpoint.
 """
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
 from . import _checks
 
 __all__ = [
+    "DECAY_SHAPES",
     "FORMULAS",
+    "chained",
     "constant_lr",
+    "cooldown_lr",
     "cosine_annealing_lr",
     "cosine_annealing_warm_restarts_lr",
     "cyclic_lr",
@@ -35,12 +46,20 @@ __all__ = [
     "exponential_lr",
     "inverse_sqrt_lr",
     "linear_lr",
+    "linear_warmup_lr",
     "multi_step_lr",
     "one_cycle_lr",
     "one_cycle_momentum",
     "polynomial_lr",
+    "sequential",
+    "sgdr_cycle_starts",
     "step_lr",
     "swa_lr",
+    "warmup_cosine_lr",
+    "warmup_cosine_scheduler",
+    "with_warmup",
+    "wsd_lr",
+    "wsd_scheduler",
 ]
 
 CYCLIC_MODES = ("triangular", "triangular2", "exp_range")
@@ -205,8 +224,12 @@ def linear_lr(t, base_lr, start_factor=1 / 3, end_factor=1.0, total_iters=5):
     # torch's step multiplies by the ratio of consecutive factors,
     # 1 + (e - s) / (T s + (t - 1)(e - s)) = factor(t) / factor(t - 1),
     # so the product telescopes to factor(t) / factor(0) = this closed form.
-    progress = np.minimum(t, total_iters) / total_iters
-    return _result(base_lr * (start_factor + (end_factor - start_factor) * progress), scalar)
+    return _result(base_lr * _linear_factor(t, start_factor, end_factor, total_iters), scalar)
+
+
+def _linear_factor(t, start_factor, end_factor, total_iters):
+    """LinearLR's factor: ``start_factor`` at t = 0, a straight line to ``end_factor`` at ``total_iters``, then flat."""
+    return _linear_anneal(start_factor, end_factor, np.minimum(t, total_iters) / total_iters)
 
 
 def polynomial_lr(t, base_lr, total_iters=5, power=1.0):
@@ -276,8 +299,8 @@ def cosine_annealing_warm_restarts_lr(t, base_lr, T_0, T_mult=1, eta_min=0.0):
         \quad T_i = T_0 \cdot T_{mult}^{\,i}
 
     where cycle ``i`` (from 0) starts at step :math:`T_0 (T_{mult}^i - 1)/(T_{mult} - 1)`
-    (at :math:`i T_0` when :math:`T_{mult} = 1`) and :math:`T_{cur}` counts
-    the steps since that restart.
+    (at :math:`i T_0` when :math:`T_{mult} = 1`; see :func:`sgdr_cycle_starts`)
+    and :math:`T_{cur}` counts the steps since that restart.
 
     Example::
 
@@ -293,23 +316,55 @@ def cosine_annealing_warm_restarts_lr(t, base_lr, T_0, T_mult=1, eta_min=0.0):
     T_0 = _checks.positive_int("T_0", T_0)
     T_mult = _checks.positive_int("T_mult", T_mult)
     eta_min = _checks.non_negative("eta_min", eta_min)
-    if T_mult == 1:
-        T_i = T_0
-        T_cur = t % T_0
-    else:
-        # Find each step's cycle with integer arithmetic.  torch's step(epoch)
-        # path takes a float log instead, which can land on the wrong side of
-        # a restart: math.log(1000, 10) is 2.9999999999999996, so with T_0=1,
-        # T_mult=10, step(111) gives eta_min where 111 plain step() calls
-        # (and this function) give the restart value base_lr.
-        starts, lengths = [0], [T_0]
-        while starts[-1] <= t.max(initial=0):
-            starts.append(starts[-1] + lengths[-1])
-            lengths.append(lengths[-1] * T_mult)
-        cycle = np.searchsorted(starts, t, side="right") - 1
-        T_i = np.asarray(lengths)[cycle]
-        T_cur = t - np.asarray(starts)[cycle]
+    starts = _cycle_starts(T_0, T_mult, until=int(t.max(initial=0)) + 1)
+    cycle = np.searchsorted(starts, t, side="right") - 1  # the cycle each step falls in
+    T_i = T_0 * T_mult**cycle
+    T_cur = t - starts[cycle]
     return _result(_cosine_anneal(base_lr, eta_min, T_cur / T_i), scalar)
+
+
+def sgdr_cycle_starts(T_0, T_mult=1, until=1):
+    r"""The steps at which SGDR's cycles start, from 0 up to (not including) ``until``.
+
+    .. math::
+        R_i = \sum_{j < i} T_0 T_{mult}^{\,j} = \begin{cases}
+            i\,T_0 & T_{mult} = 1 \\
+            T_0 \frac{T_{mult}^{\,i} - 1}{T_{mult} - 1} & T_{mult} > 1
+        \end{cases}
+
+    Every start but the first (step 0) is a warm restart: the LR jumps back to
+    ``base_lr`` there.  Integer arithmetic throughout, so a start is never
+    misplaced by rounding.
+
+    Example::
+
+        >>> sgdr_cycle_starts(T_0=10, T_mult=2, until=200)
+        [0, 10, 30, 70, 150]
+        >>> sgdr_cycle_starts(T_0=10, T_mult=2, until=200)[1:]  # the restarts within 200 steps
+        [10, 30, 70, 150]
+
+    Source: Loshchilov & Hutter (2017), "SGDR: Stochastic Gradient Descent
+    with Warm Restarts", section 3 (cycle ``i`` lasts :math:`T_0 T_{mult}^{\,i}` epochs).
+    """
+    T_0 = _checks.positive_int("T_0", T_0)
+    T_mult = _checks.positive_int("T_mult", T_mult)
+    until = _checks.positive_int("until", until)
+    return _cycle_starts(T_0, T_mult, until).tolist()
+
+
+def _cycle_starts(T_0: int, T_mult: int, until: int) -> np.ndarray:
+    """:func:`sgdr_cycle_starts` as an int array, for checked arguments."""
+    if T_mult == 1:
+        return np.arange(0, until, T_0)
+    # Add up the cycle lengths.  torch's step(epoch) takes a float log instead,
+    # which can land on the wrong side of a restart: math.log(1000, 10) is
+    # 2.9999999999999996, so with T_0=1, T_mult=10, step(111) gives eta_min
+    # where 111 plain step() calls (and this sum) give the restart value.
+    starts, length = [0], T_0
+    while starts[-1] + length < until:
+        starts.append(starts[-1] + length)
+        length *= T_mult
+    return np.asarray(starts)
 
 
 # --- 1cycle -----------------------------------------------------------------
@@ -612,7 +667,362 @@ def inverse_sqrt_lr(t, base_lr, warmup_steps):
     t, scalar = _steps(t)
     base_lr = _checks.non_negative("base_lr", base_lr)
     warmup_steps = _checks.positive_int("warmup_steps", warmup_steps)
-    s = t + 1.0  # Vaswani's step number counts from 1
-    # The warm-up is a straight line from 0 at s = 0 to base_lr at s = w.
-    warm = _linear_anneal(0.0, base_lr, s / warmup_steps)
+    s = t + 1  # Vaswani's step number counts from 1
+    # The warm-up is a straight line from 0 at s = 0 to base_lr at s = w, then flat;
+    # the decay is below it from s = w on.
+    warm = linear_warmup_lr(s, base_lr, warmup_steps)
     return _result(np.minimum(warm, base_lr * np.sqrt(warmup_steps / s)), scalar)
+
+
+
+# --- composing schedules ------------------------------------------------------
+#
+# A piece is any function t -> lr of an int array of steps, usually a
+# functools.partial of a closed form above.  These combinators mirror torch's
+# SequentialLR and ChainedScheduler; the named recipes below are built from them.
+
+def _pieces(pieces) -> list:
+    """Check that ``pieces`` is a non-empty list of callables ``t -> lr``."""
+    if isinstance(pieces, (str, bytes)) or not hasattr(pieces, "__iter__"):
+        raise TypeError(f"pieces must be a list of functions t -> lr, got {type(pieces).__name__} {pieces!r}")
+    pieces = list(pieces)
+    if not pieces:
+        raise ValueError("pieces must hold at least one function t -> lr, got an empty list")
+    for i, piece in enumerate(pieces):
+        _checks.callable_(f"pieces[{i}]", piece, "t -> lr, such as functools.partial(cosine_annealing_lr, ...)")
+    return pieces
+
+
+def _evaluate(piece, i: int, t):
+    """``piece(t)`` as a float array of ``t``'s shape, or a TypeError naming ``pieces[i]``."""
+    values = np.asarray(piece(t), dtype=float)
+    if values.shape != t.shape:
+        raise TypeError(
+            f"pieces[{i}] must return one LR per step it is given (an array of shape {t.shape}), "
+            f"got shape {values.shape}"
+        )
+    return values
+
+
+def sequential(t, pieces, milestones):
+    r"""SequentialLR: piece ``i`` from milestone ``i - 1`` on, counting its own steps from 0.
+
+    .. math::
+        \eta_t = f_i(t - m_{i-1}) \quad \text{for } m_{i-1} \le t < m_i,
+        \qquad m_{-1} = 0,\; m_n = \infty
+
+    with pieces :math:`f_0, \dots, f_n` and milestones :math:`m_0 < \dots < m_{n-1}`.
+    Each piece is a function ``t -> lr`` of an array of steps, usually a
+    ``functools.partial`` of a closed form in this module.  Like torch, a piece
+    restarts from its own step 0 at its milestone, wherever the piece before
+    it left the LR.
+
+    Example::
+
+        >>> from functools import partial
+        >>> flat = partial(constant_lr, base_lr=0.1, factor=0.5, total_iters=3)
+        >>> decay = partial(exponential_lr, base_lr=0.1, gamma=0.5)
+        >>> sequential([0, 2, 3, 4, 5], [flat, decay], milestones=[3])
+        array([0.05 , 0.05 , 0.1  , 0.05 , 0.025])
+
+    Source: ``torch.optim.lr_scheduler.SequentialLR``, whose ``step()`` calls
+    the next scheduler with step 0 at each milestone (``_update_lr(0)``, its
+    closed form) and plain ``step()`` between milestones.
+    """
+    t, scalar = _steps(t)
+    pieces = _pieces(pieces)
+    if isinstance(milestones, (str, bytes)) or not hasattr(milestones, "__len__"):
+        raise TypeError(f"milestones must be a list of increasing ints, got {milestones!r}")
+    if len(milestones) != len(pieces) - 1:
+        raise ValueError(
+            f"milestones must hold one step fewer than pieces (one boundary between each two pieces): "
+            f"got {len(pieces)} pieces and {len(milestones)} milestones"
+        )
+    milestones = _checks.increasing_ints("milestones", milestones) if len(milestones) else []
+    starts = np.asarray([0] + milestones)
+    which = np.searchsorted(milestones, t, side="right")  # torch's bisect_right(milestones, t)
+    lr = np.empty(t.shape)
+    for i, piece in enumerate(pieces):
+        mine = which == i
+        if mine.any():
+            lr[mine] = _evaluate(piece, i, t[mine] - starts[i])
+    return _result(lr, scalar)
+
+
+def chained(t, pieces, base_lr):
+    r"""ChainedScheduler: the product of the pieces' factors, all on the same ``base_lr``.
+
+    .. math::
+        \eta_t = \eta_0 \prod_i \frac{f_i(t)}{\eta_0}
+
+    This is what torch's ``ChainedScheduler`` gives when every scheduler in it
+    multiplies the LR in force by a ratio each step (``StepLR``,
+    ``MultiStepLR``, ``ExponentialLR``, ``ConstantLR``, ``LinearLR``,
+    ``PolynomialLR``, ``MultiplicativeLR``, and ``CosineAnnealingLR`` with
+    ``eta_min=0`` up to ``T_max``).  ``LambdaLR`` and ``OneCycleLR`` set the
+    LR outright instead, so in a chain they overwrite the others.
+
+    Example::
+
+        >>> from functools import partial
+        >>> warm = partial(linear_lr, base_lr=0.1, start_factor=0.25, total_iters=3)
+        >>> decay = partial(exponential_lr, base_lr=0.1, gamma=0.5)
+        >>> chained([0, 1, 2, 3, 4], [warm, decay], base_lr=0.1)
+        array([0.025  , 0.025  , 0.01875, 0.0125 , 0.00625])
+
+    Source: ``torch.optim.lr_scheduler.ChainedScheduler``, whose ``step()``
+    calls every scheduler's ``step()`` in turn on the same optimizer.
+    """
+    t, scalar = _steps(t)
+    pieces = _pieces(pieces)
+    base_lr = _checks.non_negative("base_lr", base_lr)
+    lr = np.full(t.shape, base_lr)
+    if base_lr > 0:  # with base_lr = 0 every piece is 0 and so is the product
+        for i, piece in enumerate(pieces):
+            lr *= _evaluate(piece, i, t) / base_lr
+    return _result(lr, scalar)
+
+
+def linear_warmup_lr(t, base_lr, warmup_steps, start_factor=0.0):
+    r"""A linear warm-up: from ``start_factor * base_lr`` at step 0 up to ``base_lr`` at ``warmup_steps``, then flat.
+
+    .. math::
+        \eta_t = \eta_0 \left(s + (1 - s) \frac{\min(t, w)}{w}\right),
+        \quad s = \text{start\_factor},\; w = \text{warmup\_steps}
+
+    ``LinearLR(start_factor=s, total_iters=w)`` for ``s > 0``.  With ``s = 0``
+    (the default, and the warm-up of most transformer recipes) it is
+    ``LambdaLR(lr_lambda=lambda t: min(1, t / w))``, which LinearLR cannot
+    give: it rejects ``start_factor=0``.
+
+    Example::
+
+        >>> linear_warmup_lr([0, 1, 2, 4, 9], base_lr=0.1, warmup_steps=4)
+        array([0.   , 0.025, 0.05 , 0.1  , 0.1  ])
+
+    Source: Goyal et al. (2017), "Accurate, Large Minibatch SGD: Training
+    ImageNet in 1 Hour", section 2.2 (gradual warm-up);
+    ``torch.optim.lr_scheduler.LinearLR`` docs.
+    """
+    t, scalar = _steps(t)
+    base_lr = _checks.non_negative("base_lr", base_lr)
+    warmup_steps = _checks.positive_int("warmup_steps", warmup_steps)
+    start_factor = _checks.in_interval("start_factor", start_factor, 0.0, 1.0)
+    return _result(base_lr * _linear_factor(t, start_factor, 1.0, warmup_steps), scalar)
+
+
+def with_warmup(t, schedule, base_lr, warmup_steps, start_factor=0.0):
+    r"""Any schedule after a linear warm-up: :func:`linear_warmup_lr`, then ``schedule`` from its own step 0.
+
+    .. math::
+        \eta_t = \begin{cases} \eta_0 \left(s + (1 - s)\, t / w\right) & t < w \\
+                               f(t - w) & t \ge w \end{cases}
+
+    This is ``SequentialLR([LinearLR(start_factor=s, total_iters=w), X], milestones=[w])``
+    with ``schedule`` the closed form :math:`f` of ``X``; ``schedule`` is a
+    function ``t -> lr`` like the pieces of :func:`sequential`.  With the
+    default ``start_factor=0`` the first step trains at LR 0.
+
+    Example::
+
+        >>> from functools import partial
+        >>> cosine = partial(cosine_annealing_lr, base_lr=0.1, T_max=4)
+        >>> with_warmup([0, 1, 2, 3, 4, 5, 6], cosine, base_lr=0.1, warmup_steps=2, start_factor=0.5)
+        array([0.05      , 0.075     , 0.1       , 0.08535534, 0.05      ,
+               0.01464466, 0.        ])
+
+    Source: Goyal et al. (2017), "Accurate, Large Minibatch SGD: Training
+    ImageNet in 1 Hour", section 2.2; ``torch.optim.lr_scheduler.SequentialLR`` docs.
+    """
+    warm = functools.partial(linear_warmup_lr, base_lr=base_lr, warmup_steps=warmup_steps, start_factor=start_factor)
+    # Check the warm-up's arguments even when no t falls inside the warm-up.
+    warm(0)
+    return sequential(t, [warm, schedule], [_checks.positive_int("warmup_steps", warmup_steps)])
+
+
+DECAY_SHAPES = ("linear", "cosine", "1-sqrt")
+
+
+def cooldown_lr(t, base_lr, decay_steps, min_lr=0.0, shape="linear"):
+    r"""A cool-down: from ``base_lr`` at step 0 to ``min_lr`` at ``decay_steps``, then flat, in one of three shapes.
+
+    .. math::
+        \eta_t = \eta_{\min} + (\eta_0 - \eta_{\min})\, g\!\left(\frac{\min(t, D)}{D}\right),
+        \quad g(x) = \begin{cases} 1 - x & \text{linear} \\
+                                   \tfrac{1}{2}(1 + \cos \pi x) & \text{cosine} \\
+                                   1 - \sqrt{x} & \text{1-sqrt} \end{cases}
+
+    with :math:`D` = ``decay_steps``.  The last phase of :func:`wsd_lr`.
+
+    Example::
+
+        >>> cooldown_lr([0, 1, 2, 4, 8], base_lr=0.1, decay_steps=4, shape="1-sqrt")
+        array([0.1       , 0.05      , 0.02928932, 0.        , 0.        ])
+
+    Source: Hägele et al. (2024), "Scaling Laws and Compute-Optimal Training
+    Beyond Fixed Training Durations", arXiv:2405.18392, section 3 (the
+    1-sqrt cool-down); ``LinearLR(start_factor=1, end_factor=min_lr / base_lr)``
+    and ``CosineAnnealingLR(T_max=D, eta_min=min_lr)`` up to ``D`` for the other two.
+    """
+    t, scalar = _steps(t)
+    base_lr = _checks.non_negative("base_lr", base_lr)
+    decay_steps = _checks.positive_int("decay_steps", decay_steps)
+    min_lr = _checks.non_negative("min_lr", min_lr)
+    _not_below("base_lr", base_lr, "min_lr", min_lr)
+    shape = _checks.one_of("shape", shape, DECAY_SHAPES)
+    pct = np.minimum(t, decay_steps) / decay_steps
+    if shape == "cosine":
+        return _result(_cosine_anneal(base_lr, min_lr, pct), scalar)
+    # 1-sqrt is a straight line in sqrt(x): it drops fast at first, then slowly.
+    return _result(_linear_anneal(base_lr, min_lr, np.sqrt(pct) if shape == "1-sqrt" else pct), scalar)
+
+
+def warmup_cosine_lr(t, base_lr, warmup_steps, total_steps, min_lr=0.0, warmup_start_factor=0.0):
+    r"""Linear warm-up, then cosine down to ``min_lr`` at ``total_steps``: the usual recipe for transformers.
+
+    .. math::
+        \eta_t = \begin{cases}
+            \eta_0 \left(s + (1 - s)\, t / w\right) & t < w \\
+            \eta_{\min} + \frac{1}{2}(\eta_0 - \eta_{\min})\left(1 + \cos\frac{\pi (t - w)}{N - w}\right) & t \ge w
+        \end{cases}
+
+    with :math:`w` = ``warmup_steps``, :math:`N` = ``total_steps``, :math:`s` =
+    ``warmup_start_factor``.  :func:`with_warmup` around
+    :func:`cosine_annealing_lr` with ``T_max = N - w``: the cosine gets only
+    the steps the warm-up leaves.  Past ``total_steps`` the cosine rises
+    again, as ``CosineAnnealingLR`` does.  As a scheduler that checkpoints:
+    :func:`warmup_cosine_scheduler`.
+
+    Example::
+
+        >>> warmup_cosine_lr([0, 5, 10, 55, 100], base_lr=0.1, warmup_steps=10, total_steps=100, min_lr=0.001)
+        array([0.    , 0.05  , 0.1   , 0.0505, 0.001 ])
+
+    Source: Loshchilov & Hutter (2017), "SGDR" (cosine annealing) after Goyal
+    et al. (2017)'s linear warm-up; Hugging Face's
+    ``get_cosine_schedule_with_warmup`` (``warmup_start_factor=0``, ``min_lr=0``);
+    ``SequentialLR([LinearLR, CosineAnnealingLR])`` for ``warmup_start_factor > 0``.
+    """
+    warmup_steps = _checks.positive_int("warmup_steps", warmup_steps)
+    total_steps = _checks.positive_int("total_steps", total_steps)
+    if total_steps <= warmup_steps:
+        raise ValueError(
+            f"total_steps must be > warmup_steps ({warmup_steps}) so that the cosine has steps left, got {total_steps}"
+        )
+    base_lr = _checks.non_negative("base_lr", base_lr)
+    min_lr = _checks.non_negative("min_lr", min_lr)
+    _not_below("base_lr", base_lr, "min_lr", min_lr)
+    warmup_start_factor = _checks.in_interval("warmup_start_factor", warmup_start_factor, 0.0, 1.0)
+    cosine = functools.partial(cosine_annealing_lr, base_lr=base_lr, T_max=total_steps - warmup_steps, eta_min=min_lr)
+    return with_warmup(t, cosine, base_lr, warmup_steps, warmup_start_factor)
+
+
+def wsd_lr(t, base_lr, warmup_steps, stable_steps, decay_steps, min_lr=0.0, decay_shape="linear",
+           warmup_start_factor=0.0):
+    r"""Warmup-stable-decay: warm up, hold ``base_lr``, then cool down to ``min_lr`` and stay there.
+
+    .. math::
+        \eta_t = \begin{cases}
+            \eta_0 \left(s + (1 - s)\, t / w\right) & t < w \\
+            \eta_0 & w \le t < w + S \\
+            \text{cooldown}(t - w - S) & t \ge w + S
+        \end{cases}
+
+    with :math:`w` = ``warmup_steps``, :math:`S` = ``stable_steps``, and
+    :func:`cooldown_lr` over ``decay_steps`` in ``decay_shape`` ("linear",
+    "cosine" or "1-sqrt").  :func:`sequential` of three pieces, milestones
+    :math:`[w, w + S]`.  The run is ``w + S + decay_steps`` steps long; the
+    stable phase can be extended and a cool-down branched off at any point,
+    so one run serves several budgets.  As a scheduler that checkpoints:
+    :func:`wsd_scheduler`.
+
+    Example::
+
+        >>> wsd_lr([0, 2, 4, 8, 10, 12, 20], base_lr=0.1, warmup_steps=4, stable_steps=6, decay_steps=4)
+        array([0.  , 0.05, 0.1 , 0.1 , 0.1 , 0.05, 0.  ])
+
+    Source: Hu et al. (2024), "MiniCPM: Unveiling the Potential of Small
+    Language Models with Scalable Training Strategies", arXiv:2404.06395,
+    section 4 (the WSD scheduler); Hägele et al. (2024), arXiv:2405.18392
+    (the 1-sqrt cool-down).  In torch: ``SequentialLR([LinearLR,
+    ConstantLR(factor=1), LinearLR(start_factor=1, end_factor=0)])`` for the
+    linear shape.
+    """
+    warmup_steps = _checks.positive_int("warmup_steps", warmup_steps)
+    stable_steps = _checks.positive_int("stable_steps", stable_steps)
+    decay_shape = _checks.one_of("decay_shape", decay_shape, DECAY_SHAPES)
+    warmup_start_factor = _checks.in_interval("warmup_start_factor", warmup_start_factor, 0.0, 1.0)
+    warm = functools.partial(linear_warmup_lr, base_lr=base_lr, warmup_steps=warmup_steps,
+                             start_factor=warmup_start_factor)
+    stable = functools.partial(constant_lr, base_lr=base_lr, factor=1.0)
+    cool = functools.partial(cooldown_lr, base_lr=base_lr, decay_steps=decay_steps, min_lr=min_lr, shape=decay_shape)
+    warm(0), cool(0)  # check every argument even when no t reaches a piece
+    return sequential(t, [warm, stable, cool], [warmup_steps, warmup_steps + stable_steps])
+
+
+# --- schedulers that checkpoint ------------------------------------------------
+#
+# LambdaLR multiplies each group's base LR by lr_lambda(step).  A lambda or a
+# closure cannot be pickled, so lc.fit refuses to checkpoint it; a
+# functools.partial of a module-level function can.  These factories give the
+# recipes above that way, with base_lr=1 so that the closed form is the factor.
+
+def warmup_cosine_scheduler(optimizer, warmup_steps, total_steps, min_factor=0.0, warmup_start_factor=0.0):
+    r"""A ``LambdaLR`` following :func:`warmup_cosine_lr` from each group's base LR, which ``lc.fit`` can checkpoint.
+
+    .. math::
+        \eta_t^{(g)} = \eta_0^{(g)} \cdot \text{warmup\_cosine\_lr}(t, 1, w, N, \text{min\_factor}, s)
+
+    ``min_factor`` is the floor as a fraction of each group's base LR (as
+    ``LinearLR``'s factors are), so several param groups keep their ratios.
+
+    Example::
+
+        >>> import torch
+        >>> optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = warmup_cosine_scheduler(optimizer, warmup_steps=10, total_steps=100)
+        >>> scheduler.lr_lambdas[0].func.__name__, scheduler.lr_lambdas[0].keywords["base_lr"]
+        ('warmup_cosine_lr', 1.0)
+
+    Source: Hugging Face's ``get_cosine_schedule_with_warmup``, which builds a
+    ``LambdaLR`` from a ``functools.partial`` for the same reason.
+    """
+    min_factor = _checks.in_interval("min_factor", min_factor, 0.0, 1.0)
+    factor = functools.partial(warmup_cosine_lr, base_lr=1.0, warmup_steps=warmup_steps, total_steps=total_steps,
+                               min_lr=min_factor, warmup_start_factor=warmup_start_factor)
+    return _lambda_scheduler(optimizer, factor)
+
+
+def wsd_scheduler(optimizer, warmup_steps, stable_steps, decay_steps, min_factor=0.0, decay_shape="linear",
+                  warmup_start_factor=0.0):
+    r"""A ``LambdaLR`` following :func:`wsd_lr` from each group's base LR, which ``lc.fit`` can checkpoint.
+
+    .. math::
+        \eta_t^{(g)} = \eta_0^{(g)} \cdot \text{wsd\_lr}(t, 1, w, S, D, \text{min\_factor}, \text{shape}, s)
+
+    Example::
+
+        >>> import torch
+        >>> optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = wsd_scheduler(optimizer, warmup_steps=5, stable_steps=80, decay_steps=15)
+        >>> scheduler.lr_lambdas[0](50)
+        1.0
+
+    Source: Hu et al. (2024), "MiniCPM", arXiv:2404.06395 (WSD); Hugging Face's
+    ``get_wsd_schedule``, a ``LambdaLR`` over a ``functools.partial`` too.
+    """
+    min_factor = _checks.in_interval("min_factor", min_factor, 0.0, 1.0)
+    factor = functools.partial(wsd_lr, base_lr=1.0, warmup_steps=warmup_steps, stable_steps=stable_steps,
+                               decay_steps=decay_steps, min_lr=min_factor, decay_shape=decay_shape,
+                               warmup_start_factor=warmup_start_factor)
+    return _lambda_scheduler(optimizer, factor)
+
+
+def _lambda_scheduler(optimizer, factor):
+    """``LambdaLR(optimizer, factor)`` after checking the factor's arguments (they raise here, naming themselves)."""
+    import torch  # the closed forms need only numpy; torch is imported when a scheduler is built
+
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+    factor(0)
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda=factor)

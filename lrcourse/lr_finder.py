@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import _checks
-from .training import check_data, one_cpu_thread, start_epoch
+from ._loop import check_data, check_same_dtype, one_cpu_thread, start_epoch
 
 
 @dataclass(eq=False)
@@ -153,10 +153,8 @@ def lr_find(
     S. Gugger, "How Do You Find A Good Learning Rate" (2017), as in fastai's ``lr_find``.
     """
     train_loader, _ = check_data(data)
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+    _checks.torch_module("model", model)
+    _checks.torch_optimizer("optimizer", optimizer)
     start_lr = _checks.positive("start_lr", start_lr)
     end_lr = _checks.positive("end_lr", end_lr)
     if end_lr <= start_lr:
@@ -199,6 +197,8 @@ def _sweep(model, optimizer, loader, sweep_lrs, smooth: float, diverge: float):
             batches = _endless_batches(loader)
             for step, lr in enumerate(sweep_lrs):
                 x, y = next(batches)
+                if step == 0:
+                    check_same_dtype(model, x)  # before the first step: a clear message, not torch's
                 for group in optimizer.param_groups:
                     group["lr"] = float(lr)
                 loss = F.cross_entropy(model(x), y)

@@ -22,11 +22,49 @@ from torch.optim.lr_scheduler import (
 )
 
 from . import _checks
+from .formulas import sgdr_cycle_starts
+from .plotting import plot_schedules
 
 OPTIMIZERS = ("sgd", "sgd_momentum", "adam")
 
+#: The arguments of a scheduler's ``__init__`` that are not settings of its schedule:
+#: the optimizer it drives, and torch's own bookkeeping.
+NOT_SETTINGS = frozenset({"self", "optimizer", "last_epoch", "verbose"})
 
-@dataclass
+
+def drops(lrs) -> list[int]:
+    """The steps whose LR is lower than the step before's.
+
+    >>> drops([0.1, 0.1, 0.01, 0.01, 0.001])
+    [2, 4]
+    """
+    lrs = np.asarray(lrs, dtype=float)
+    return (np.flatnonzero(np.diff(lrs) < 0) + 1).tolist()
+
+
+def rises(lrs) -> list[int]:
+    """The steps whose LR is higher than the step before's: where a warm restart or a cycle shows.
+
+    >>> rises([0.1, 0.05, 0.1, 0.05])
+    [2]
+    """
+    lrs = np.asarray(lrs, dtype=float)
+    return (np.flatnonzero(np.diff(lrs) > 0) + 1).tolist()
+
+
+def first_drop(lrs) -> int:
+    """The first step whose LR is lower than the step before's (a ValueError if the LR never drops).
+
+    >>> first_drop([0.1, 0.1, 0.1, 0.01])
+    3
+    """
+    found = drops(lrs)
+    if not found:
+        raise ValueError("lrs never drops: no step has a lower LR than the step before")
+    return found[0]
+
+
+@dataclass(eq=False)
 class Trace:
     """What a scheduler did, one row per optimizer step.
 
@@ -36,12 +74,36 @@ class Trace:
     beta1 in force at each step, or ``None`` when the optimizer has none.
     ``events`` maps a kind of event (``"milestone"``, ``"restart"``,
     ``"reduction"``) to the steps where it happened, for plot markers.
+
+    Two traces are equal when their label, LRs, momentum and events are
+    (the arrays compared element by element, exactly).
     """
 
     lrs: np.ndarray
     label: str
     momentum: np.ndarray | None = None
     events: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_lrs(cls, lrs, label: str, *, mark_drops: bool = False) -> Trace:
+        """A trace of LRs recorded by hand: one per step (one group), or shape ``(steps, groups)``.
+
+        ``mark_drops=True`` marks every drop of group 0's LR as a milestone on plots.
+
+        >>> Trace.from_lrs([0.1, 0.1, 0.01], "by hand", mark_drops=True).events
+        {'milestone': [2]}
+        """
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {type(label).__name__} {label!r}")
+        mark_drops = _checks.flag("mark_drops", mark_drops)
+        lrs = np.array(lrs, dtype=float)
+        if lrs.ndim == 1:
+            lrs = lrs[:, None]
+        if lrs.ndim != 2 or lrs.size == 0:
+            raise ValueError(
+                f"lrs must hold one LR per step (a list, or an array of shape (steps, groups)), got shape {lrs.shape}"
+            )
+        return cls(lrs=lrs, label=label, events={"milestone": drops(lrs[:, 0])} if mark_drops else {})
 
     @property
     def lr(self) -> np.ndarray:
@@ -51,10 +113,23 @@ class Trace:
     def steps(self) -> int:
         return len(self.lrs)
 
+    def first_drop(self) -> int:
+        """The first step whose LR (group 0) is lower than the step before's; see :func:`first_drop`."""
+        return first_drop(self.lr)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Trace):
+            return NotImplemented
+        same_momentum = (self.momentum is None and other.momentum is None) or (
+            self.momentum is not None and other.momentum is not None and np.array_equal(self.momentum, other.momentum)
+        )
+        return (self.label == other.label and np.array_equal(self.lrs, other.lrs) and same_momentum
+                and self.events == other.events)
+
+    __hash__ = None  # mutable arrays inside: equal traces could not keep equal hashes
+
     def plot(self, ax=None, **kw):
         """Plot this trace in the house style; see :func:`lrcourse.plot_schedules`."""
-        from .plotting import plot_schedules  # matplotlib stays off the import path
-
         return plot_schedules({self.label: self}, ax=ax, **kw)
 
     def __repr__(self) -> str:
@@ -76,7 +151,8 @@ def make_optimizer(optimizer, params, lr: float) -> torch.optim.Optimizer:
             )
         return opt
     if not isinstance(optimizer, str):
-        raise TypeError(f"optimizer must be one of {OPTIMIZERS} or a callable (params, lr) -> Optimizer, got {optimizer!r}")
+        raise TypeError(
+            f"optimizer must be one of {OPTIMIZERS} or a callable (params, lr) -> Optimizer, got {optimizer!r}")
     _checks.one_of("optimizer", optimizer, OPTIMIZERS)
     if optimizer == "sgd":
         return torch.optim.SGD(params, lr=lr)
@@ -134,7 +210,7 @@ def scheduler_label(scheduler) -> str:
     cls = type(scheduler)
     parts = []
     for name, param in inspect.signature(cls.__init__).parameters.items():
-        if name in ("self", "optimizer", "last_epoch", "verbose") or not hasattr(scheduler, name):
+        if name in NOT_SETTINGS or not hasattr(scheduler, name):
             continue
         value = getattr(scheduler, name)
         if callable(value) or (isinstance(value, bool) and value == param.default):
@@ -149,16 +225,41 @@ def scheduler_label(scheduler) -> str:
     return f"{cls.__name__}({', '.join(parts)})"
 
 
-def _events(scheduler, lrs: np.ndarray, restarts: list[int]) -> dict:
+def _events(scheduler, lrs: np.ndarray) -> dict:
     """Steps worth marking on a plot: milestones, restarts, plateau reductions."""
-    drops = [i for i in range(1, len(lrs)) if lrs[i, 0] < lrs[i - 1, 0]]
     if isinstance(scheduler, (StepLR, MultiStepLR)):
-        return {"milestone": drops}
+        return {"milestone": drops(lrs[:, 0])}
     if isinstance(scheduler, ReduceLROnPlateau):
-        return {"reduction": drops}
+        return {"reduction": drops(lrs[:, 0])}
     if isinstance(scheduler, CosineAnnealingWarmRestarts):
-        return {"restart": restarts}
+        # Where each new cycle starts, even one the LR cannot show (a 1-step cycle restarts at the LR it had).
+        return {"restart": sgdr_cycle_starts(scheduler.T_0, scheduler.T_mult, until=len(lrs))[1:]}
     return {}
+
+
+def prepare(make_scheduler, steps, *, lr=0.1, optimizer="sgd", groups=None, metrics=None):
+    """Check :func:`simulate`'s arguments and build what it steps: ``(steps, optimizer, scheduler, metric)``.
+
+    ``metric`` is a function ``step -> float`` for ReduceLROnPlateau and ``None``
+    otherwise.  ``lc.explore`` calls this too, so a setting that ``simulate``
+    rejects is rejected with the same message when a closed form draws it.
+    """
+    steps = _checks.positive_int("steps", steps)
+    _checks.callable_("make_scheduler", make_scheduler, "optimizer -> scheduler")
+    opt = stand_in_optimizer(optimizer, lr, groups)
+    scheduler = _checks.scheduler_from("make_scheduler", make_scheduler, opt)
+    plateau = isinstance(scheduler, ReduceLROnPlateau)
+    if plateau and metrics is None:
+        raise ValueError("metrics is required for ReduceLROnPlateau: give a sequence or a callable step -> float")
+    if metrics is not None and not plateau:
+        raise ValueError(f"metrics is only read by ReduceLROnPlateau; {type(scheduler).__name__} takes none")
+    if isinstance(scheduler, OneCycleLR) and steps > scheduler.total_steps:
+        raise ValueError(
+            f"steps={steps} is more than this OneCycleLR's total_steps={scheduler.total_steps}. "
+            "total_steps counts every scheduler.step() call over the whole run (epochs * steps_per_epoch "
+            "when stepping per batch); build it with total_steps >= steps."
+        )
+    return steps, opt, scheduler, metric_source(metrics, steps) if plateau else None
 
 
 def simulate(make_scheduler, steps, *, lr=0.1, optimizer="sgd", groups=None, metrics=None, label=None) -> Trace:
@@ -192,26 +293,11 @@ def simulate(make_scheduler, steps, *, lr=0.1, optimizer="sgd", groups=None, met
     Source: the stepping order is the one documented in ``torch.optim``,
     "How to adjust learning rate".
     """
-    steps = _checks.positive_int("steps", steps)
-    _checks.callable_("make_scheduler", make_scheduler, "optimizer -> scheduler")
-    opt = stand_in_optimizer(optimizer, lr, groups)
-    scheduler = _checks.scheduler_from("make_scheduler", make_scheduler, opt)
-    plateau = isinstance(scheduler, ReduceLROnPlateau)
-    if plateau and metrics is None:
-        raise ValueError("metrics is required for ReduceLROnPlateau: give a sequence or a callable step -> float")
-    if metrics is not None and not plateau:
-        raise ValueError(f"metrics is only read by ReduceLROnPlateau; {type(scheduler).__name__} takes none")
-    metric = metric_source(metrics, steps) if plateau else None
-    if isinstance(scheduler, OneCycleLR) and steps > scheduler.total_steps:
-        raise ValueError(
-            f"steps={steps} is more than this OneCycleLR's total_steps={scheduler.total_steps}. "
-            "total_steps counts every scheduler.step() call over the whole run (epochs * steps_per_epoch "
-            "when stepping per batch); build it with total_steps >= steps."
-        )
-
+    steps, opt, scheduler, metric = prepare(make_scheduler, steps, lr=lr, optimizer=optimizer, groups=groups,
+                                            metrics=metrics)
+    plateau = metric is not None
     lrs = np.empty((steps, len(opt.param_groups)))
     momentum = [] if _momentum(opt.param_groups[0]) is not None else None
-    restarts, last_t_cur = [], None
     for i in range(steps):
         lrs[i] = [g["lr"] for g in opt.param_groups]
         if momentum is not None:
@@ -221,15 +307,11 @@ def simulate(make_scheduler, steps, *, lr=0.1, optimizer="sgd", groups=None, met
             scheduler.step(metric(i))
         else:
             scheduler.step()
-        t_cur = getattr(scheduler, "T_cur", None)
-        if last_t_cur is not None and t_cur is not None and t_cur < last_t_cur and i + 1 < steps:
-            restarts.append(i + 1)  # the LR of step i + 1 starts a new cycle (if the run goes that far)
-        last_t_cur = t_cur
     if momentum is not None and not np.any(momentum):
         momentum = None  # plain SGD: momentum 0 throughout is no momentum at all
     return Trace(
         lrs=lrs,
         label=label if label is not None else scheduler_label(scheduler),
         momentum=None if momentum is None else np.asarray(momentum, dtype=float),
-        events=_events(scheduler, lrs, restarts),
+        events=_events(scheduler, lrs),
     )

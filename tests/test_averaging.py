@@ -5,13 +5,19 @@ import numpy as np
 import pytest
 import schedulefree
 import torch
-from torch.optim.lr_scheduler import (ChainedScheduler, ConstantLR, CosineAnnealingLR, ExponentialLR, LRScheduler,
-                                      SequentialLR, StepLR)
+from torch.optim.lr_scheduler import (
+    ChainedScheduler,
+    ConstantLR,
+    CosineAnnealingLR,
+    ExponentialLR,
+    LRScheduler,
+    SequentialLR,
+    StepLR,
+)
 from torch.optim.swa_utils import SWALR
 
 import lrcourse as lc
-from lrcourse import averaging as A
-from lrcourse import formulas as F
+from lrcourse import averaging as A, formulas as F
 from lrcourse.simulation import simulate
 
 TINY = dict(epochs=2, seeds=(0,))
@@ -42,7 +48,9 @@ def test_inverse_sqrt_lr_chains_and_hands_over_in_sequential_lr():
     np.testing.assert_allclose(chained.lr, F.inverse_sqrt_lr(t, 0.1, 10) * 0.99**t, rtol=1e-9)
     seq = simulate(lambda opt: SequentialLR(opt, [ConstantLR(opt, factor=0.5, total_iters=7), A.InverseSqrtLR(opt, 10)],
                                             milestones=[7]), 200)
-    np.testing.assert_allclose(seq.lr, np.where(t < 7, 0.05, F.inverse_sqrt_lr(np.maximum(t - 7, 0), 0.1, 10)), rtol=1e-9)
+    pieces = [functools.partial(F.constant_lr, base_lr=0.1, factor=0.5, total_iters=7),
+              functools.partial(F.inverse_sqrt_lr, base_lr=0.1, warmup_steps=10)]
+    np.testing.assert_allclose(seq.lr, F.sequential(t, pieces, [7]), rtol=1e-9)
 
 
 def test_inverse_sqrt_lr_keeps_a_manual_edit_and_treats_each_group_apart():
@@ -52,7 +60,8 @@ def test_inverse_sqrt_lr_keeps_a_manual_edit_and_treats_each_group_apart():
     for _ in range(9):
         opt.step()
         sched.step()
-    assert [g["lr"] for g in opt.param_groups] == pytest.approx([F.inverse_sqrt_lr(9, 0.1, 5), F.inverse_sqrt_lr(9, 0.02, 5)])
+    expected = [F.inverse_sqrt_lr(9, 0.1, 5), F.inverse_sqrt_lr(9, 0.02, 5)]
+    assert [g["lr"] for g in opt.param_groups] == pytest.approx(expected)
     assert sched.get_last_lr() == [g["lr"] for g in opt.param_groups]
 
 
@@ -225,7 +234,8 @@ def test_merge_and_compare_helpers_reject_unfair_or_bad_input(small_data):
         A.merge(one, "two")
     with pytest.raises(TypeError, match="built SGD, not a schedule-free optimizer"):
         A.compare_schedule_free({"sgd": torch.optim.SGD}, lr=0.1, data=small_data, **TINY)
-    with pytest.raises(ValueError, match=r"lr as a dict must name every one of \[.sf.\] and no other: missing \[.sf.\], unknown \[.other.\]"):
+    message = r"lr as a dict must name every one of \[.sf.\] and no other: missing \[.sf.\], unknown \[.other.\]"
+    with pytest.raises(ValueError, match=message):
         A.compare_schedule_free({"sf": schedulefree.SGDScheduleFree}, lr={"other": 1.0}, data=small_data, **TINY)
     with pytest.raises(TypeError, match="label must be a string"):
         A.compare_averages(label=3, data=small_data, **TINY)

@@ -153,7 +153,8 @@ def returns_nothing(optimizer):
         ({"schedules": [None]}, TypeError, "schedules must be a dict"),
         ({"schedules": {"x": 0.1}}, TypeError, r"schedules\['x'\] must be None"),
         ({"schedules": {1: None}}, TypeError, "names must be strings"),
-        ({"schedules": {"x": returns_nothing}}, TypeError, r"schedules\['x'\] must return a torch.optim.lr_scheduler scheduler .*got NoneType"),
+        ({"schedules": {"x": returns_nothing}}, TypeError,
+         r"schedules\['x'\] must return a torch.optim.lr_scheduler scheduler .*got NoneType"),
         ({"seeds": ()}, ValueError, "seeds is empty"),
         ({"seeds": (0, 1.5)}, TypeError, "seeds"),
         ({"seeds": "012"}, TypeError, "seeds must be a tuple of ints"),
@@ -200,7 +201,8 @@ def test_differs_weighs_the_gap_between_means_against_the_spread(result):
         assert lc.differs(step, constant, metric) == lc.differs(constant, step, metric)
     assert not lc.differs(step, step)
     wider = step.copy()
-    wider["final acc mean"] = constant["final acc mean"] + constant["final acc spread"] + step["final acc spread"] + 0.01
+    margin = constant["final acc spread"] + step["final acc spread"] + 0.01
+    wider["final acc mean"] = constant["final acc mean"] + margin
     assert lc.differs(constant, wider)
     with pytest.raises(TypeError, match="b must be a leaderboard row"):
         lc.differs(step, "constant")

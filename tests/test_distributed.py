@@ -124,7 +124,8 @@ def test_the_command_line_under_torchrun_writes_the_json_contract(tmp_path):
     assert len(history["lr"]) == 2 * history["steps_per_epoch"] == 12
     assert len(history["val_acc"]) == len(history["val_loss"]) == 2
     # the warm-up from 0.05 to 2 * 0.05 over one epoch (6 steps), then constant
-    np.testing.assert_allclose(history["lr"], lc.formulas.linear_lr(np.arange(12), 0.1, start_factor=0.5, total_iters=6))
+    expected = lc.formulas.linear_lr(np.arange(12), 0.1, start_factor=0.5, total_iters=6)
+    np.testing.assert_allclose(history["lr"], expected)
     [same] = ddp_fit(DDPRun(epochs=2, lr=0.05, scale="linear", warmup_epochs=1, batch_size=128), world_size=2)
     np.testing.assert_allclose(history["val_loss"], same.val_loss, rtol=1e-12)
 

@@ -7,7 +7,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from execute_notebooks import execute  # noqa: E402
+from execute_notebooks import execute  # noqa: E402 - tools/ is not a package: its path is added just above
 
 CELLS = [
     "import lrcourse as lc\nfrom torch.optim.lr_scheduler import StepLR\nlc.use_style()",

@@ -18,47 +18,37 @@ def micro_batches():
     return DataLoader(TensorDataset(x, x @ torch.tensor([1.0, -2.0, 0.5, 3.0])), batch_size=8)
 
 
-def fixed_loop(epochs=3, accumulate=4):
-    """The repaired loop of exercise 13.2: the schedule counts optimizer steps."""
+def accumulating_loop(*, fixed, epochs=3, accumulate=4):
+    """Exercise 13.2's loop: the lesson's broken one as given, or repaired (``fixed=True``).
+
+    Broken, OneCycleLR is sized and stepped per micro-batch; repaired, the
+    schedule counts optimizer steps.  The LR is read once per optimizer step.
+    """
     loader = micro_batches()
     model = torch.nn.Linear(4, 1)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-    scheduler = OneCycleLR(optimizer, max_lr=0.1, total_steps=epochs * math.ceil(len(loader) / accumulate))
-    lrs = []
-    for _ in range(epochs):
-        for i, (x, y) in enumerate(loader):
-            (F.mse_loss(model(x).squeeze(1), y) / accumulate).backward()
-            if (i + 1) % accumulate == 0 or i + 1 == len(loader):
-                lrs.append(optimizer.param_groups[0]["lr"])
-                optimizer.step()
-                optimizer.zero_grad()
-                scheduler.step()
-    return np.array(lrs)
-
-
-def broken_loop(epochs=3, accumulate=4):
-    """The lesson's broken loop of exercise 13.2, as given: sized and stepped per micro-batch."""
-    loader = micro_batches()
-    model = torch.nn.Linear(4, 1)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-    scheduler = OneCycleLR(optimizer, max_lr=0.1, total_steps=epochs * len(loader))
+    total_steps = epochs * (math.ceil(len(loader) / accumulate) if fixed else len(loader))
+    scheduler = OneCycleLR(optimizer, max_lr=0.1, total_steps=total_steps)
     lrs = []
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # "Detected call of `lr_scheduler.step()` before ...": one of its bugs
+        # broken: "Detected call of `lr_scheduler.step()` before ...", one of its bugs
+        warnings.simplefilter("default" if fixed else "ignore", UserWarning)
         for _ in range(epochs):
             for i, (x, y) in enumerate(loader):
                 (F.mse_loss(model(x).squeeze(1), y) / accumulate).backward()
-                if (i + 1) % accumulate == 0 or i + 1 == len(loader):
+                optimizer_step = (i + 1) % accumulate == 0 or i + 1 == len(loader)
+                if optimizer_step:
                     lrs.append(optimizer.param_groups[0]["lr"])
                     optimizer.step()
                     optimizer.zero_grad()
-                scheduler.step()
+                if optimizer_step or not fixed:
+                    scheduler.step()
     return np.array(lrs)
 
 
 SOLUTIONS = {
     "13.1": 2,
-    "13.2": fixed_loop(),
+    "13.2": accumulating_loop(fixed=True),
     "13.3": [0.05 * 8, 0.001 * math.sqrt(8)],
 }
 
@@ -67,7 +57,7 @@ MISTAKES = [
     ("13.1", 1, "(1) is off"),  # believes the schedule ends once, as intended
     ("13.1", 4, "(4) is off"),  # counts one minimum per 100 scheduler steps
     # the broken loop's schedule: sized and stepped per micro-batch, read once per optimizer step
-    ("13.2", broken_loop(), "at step 0 "),
+    ("13.2", accumulating_loop(fixed=False), "at step 0 "),
     ("13.2", formulas.one_cycle_lr(np.arange(15), max_lr=0.1, total_steps=15), "has 15 steps"),  # drops partial groups
     ("13.3", [0.4, 0.008], "at index 1"),  # the linear rule for AdamW too
     ("13.3", [0.05, 0.001], "at index 0"),  # no scaling

@@ -5,7 +5,7 @@ Each ``tests/test_exercises_NN.py`` holds lesson NN's data:
 * ``SOLUTIONS = {exercise_id: answer}``, a worked answer for every exercise of the lesson;
 * ``MISTAKES = [(exercise_id, wrong_answer, text_the_message_must_contain), ...]``, plausible mistakes.
 
-Here: every registered exercise has a solution (and every solution an exercise), each solution
+Here: every exercise of the course has a solution (and every solution an exercise), each solution
 passes, an unattempted exercise gets its task and hint and raises nothing, and each mistake fails
 with a message that says where.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import lrcourse as lc
-from lrcourse.exercises import REGISTRY
+from lrcourse.exercises import EXERCISES
 
 # pytest's default import mode puts tests/ on sys.path, so each lesson's file imports by its module name
 # (the same module object pytest collects, also in every xdist worker).
@@ -29,8 +29,8 @@ MISTAKES = [mistake for module in LESSONS.values() for mistake in module.MISTAKE
 
 
 def registered_ids():
-    """The course's exercises, without the throw-away "99.x" ones test_exercises_core.py registers."""
-    return sorted(exercise_id for exercise_id in REGISTRY if not exercise_id.startswith("99"))
+    """The ids of the course's exercises, from every lesson module lrcourse.exercises lists."""
+    return sorted(EXERCISES)
 
 
 def mistake_params():
@@ -50,6 +50,17 @@ def test_every_registered_exercise_has_a_solution_and_every_solution_an_exercise
     registered = set(registered_ids())
     assert not registered - set(solved), f"no solution for {sorted(registered - set(solved))}"
     assert not set(solved) - registered, f"not a registered exercise: {sorted(set(solved) - registered)}"
+
+
+def test_every_lesson_module_is_listed_and_exports_only_its_own_exercises():
+    """lrcourse.exercises collects the lessons it lists and no others: a lesson_NN.py left out fails here."""
+    package = Path(lc.exercises.__file__).parent
+    assert list(lc.exercises.LESSONS) == sorted(path.stem for path in package.glob("lesson_[0-9][0-9].py"))
+    for name in lc.exercises.LESSONS:
+        module = importlib.import_module(f"lrcourse.exercises.{name}")
+        assert isinstance(module.EXERCISES, tuple) and module.EXERCISES, name
+        assert all(isinstance(exercise, lc.exercises.Exercise) for exercise in module.EXERCISES), name
+        assert all(exercise.id.startswith(name.removeprefix("lesson_") + ".") for exercise in module.EXERCISES), name
 
 
 @pytest.mark.parametrize("lesson", sorted(LESSONS))

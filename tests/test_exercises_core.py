@@ -1,63 +1,87 @@
-"""The exercise checker itself, on a throw-away exercise registered for the test."""
+"""The exercise checker itself, on throw-away exercises in a mapping of the test's own."""
+import types
+
 import numpy as np
 import pytest
 from torch.optim.lr_scheduler import ExponentialLR, StepLR
 
 import lrcourse as lc
-from lrcourse.exercises import REGISTRY, Exercise, register
+from lrcourse.exercises import EXERCISES, Exercise, collect, core
 
 
 @pytest.fixture
-def exercise():
-    ex = register(Exercise(
+def exercises():
+    """Two exercises, checked against this mapping only: the course's own exercises are not touched."""
+    schedule = Exercise(
         id="99.1", task="Halve the LR every 10 steps.", hint="StepLR takes step_size and gamma.",
         expected=lambda: lc.simulate(lambda o: StepLR(o, step_size=10, gamma=0.5), 40).lr, steps=40,
-    ))
-    value = register(Exercise(id="99.2", task="Give 2 ** 0.5.", hint="Use a power.", expected=lambda: 2**0.5,
-                              kind="value"))
-    yield ex
-    REGISTRY.pop(ex.id)
-    REGISTRY.pop(value.id)
+    )
+    value = Exercise(id="99.2", task="Give 2 ** 0.5.", hint="Use a power.", expected=lambda: 2**0.5, kind="value")
+    return {schedule.id: schedule, value.id: value}
 
 
-def test_unattempted_gives_the_task_and_a_hint_and_raises_nothing(exercise):
-    verdict = lc.check("99.1", None)
+@pytest.fixture
+def check(exercises):
+    """``lc.check`` as it would be if the course held only the fixture's exercises."""
+    return lambda exercise_id, answer: core.check(exercise_id, answer, exercises)
+
+
+def test_unattempted_gives_the_task_and_a_hint_and_raises_nothing(check):
+    verdict = check("99.1", None)
     assert not verdict
     assert repr(verdict) == "Not attempted yet. Halve the LR every 10 steps. Hint: StepLR takes step_size and gamma."
-    assert not lc.check("99.1", ...)
+    assert not check("99.1", ...)
 
 
-def test_a_right_answer_passes_in_any_form(exercise):
-    make = lambda o: StepLR(o, step_size=10, gamma=0.5)  # noqa: E731
-    assert lc.check("99.1", make)
-    assert lc.check("99.1", lc.simulate(make, 40))
-    assert lc.check("99.1", list(lc.simulate(make, 40).lr))
-    assert str(lc.check("99.1", make)) == "Correct: all 40 steps match."
+def test_a_right_answer_passes_in_any_form(check):
+    make = lambda o: StepLR(o, step_size=10, gamma=0.5)  # noqa: E731 - learners answer with lambdas; check takes them
+    assert check("99.1", make)
+    assert check("99.1", lc.simulate(make, 40))
+    assert check("99.1", list(lc.simulate(make, 40).lr))
+    assert str(check("99.1", make)) == "Correct: all 40 steps match."
 
 
-def test_a_wrong_answer_says_at_which_step(exercise):
-    verdict = lc.check("99.1", lambda o: StepLR(o, step_size=5, gamma=0.5))
+def test_a_wrong_answer_says_at_which_step(check):
+    verdict = check("99.1", lambda o: StepLR(o, step_size=5, gamma=0.5))
     assert not verdict
     assert str(verdict).startswith("Not yet: at step 5 your LR is 0.05, expected 0.1 (")
     assert "Hint: StepLR takes step_size and gamma." in str(verdict)
 
 
-def test_wrong_length_and_broken_answers(exercise):
-    assert "your schedule has 3 steps, the exercise asks for 40" in str(lc.check("99.1", [0.1, 0.1, 0.1]))
-    broken = lc.check("99.1", lambda o: ExponentialLR(o))  # gamma missing
+def test_wrong_length_and_broken_answers(check):
+    assert "your schedule has 3 steps, the exercise asks for 40" in str(check("99.1", [0.1, 0.1, 0.1]))
+    broken = check("99.1", lambda o: ExponentialLR(o))  # gamma missing
     assert not broken and "your answer raised TypeError" in str(broken)
 
 
-def test_value_exercises(exercise):
-    assert lc.check("99.2", np.sqrt(2))
-    assert str(lc.check("99.2", 1.4)) == "Not yet: your value (1.4) is off. Hint: Use a power."
-    assert "expected a number" in str(lc.check("99.2", "one"))
+def test_value_exercises(check):
+    assert check("99.2", np.sqrt(2))
+    assert str(check("99.2", 1.4)) == "Not yet: your value (1.4) is off. Hint: Use a power."
+    assert "expected a number" in str(check("99.2", "one"))
 
 
-def test_bad_ids_and_registrations(exercise):
-    with pytest.raises(ValueError, match="exercise_id must be one of the course's exercises"):
-        lc.check("nope", 1)
-    with pytest.raises(ValueError, match="registered twice"):
-        register(Exercise(id="99.1", task="", hint="", expected=lambda: 0))
+def test_bad_ids_and_exercises(check):
+    with pytest.raises(ValueError, match=r"must be one of the course's exercises \(99.1, 99.2\), got 'nope'"):
+        check("nope", 1)
     with pytest.raises(ValueError, match="kind must be one of"):
-        register(Exercise(id="99.3", task="", hint="", expected=lambda: 0, kind="essay"))
+        Exercise(id="99.3", task="", hint="", expected=lambda: 0, kind="essay")
+
+
+def test_collect_gathers_each_lessons_exercises_and_rejects_an_id_used_twice(exercises):
+    first, second = exercises.values()
+    lessons = [types.SimpleNamespace(EXERCISES=(first,)), types.SimpleNamespace(EXERCISES=(second,))]
+    collected = collect(lessons)
+    assert dict(collected) == exercises
+    with pytest.raises(TypeError):
+        collected["99.9"] = first  # read-only: nothing can add to the course's exercises behind its back
+    with pytest.raises(ValueError, match="exercise id '99.1' is used twice"):
+        collect([types.SimpleNamespace(EXERCISES=(first,)), types.SimpleNamespace(EXERCISES=(first,))])
+
+
+def test_lc_check_judges_against_the_course_exercises():
+    """lc.check is core.check over lrcourse.exercises.EXERCISES, which every lesson_NN module feeds."""
+    exercise_id = sorted(EXERCISES)[0]
+    assert repr(lc.check(exercise_id, None)) == repr(core.check(exercise_id, None, EXERCISES))
+    assert "99.1" not in EXERCISES
+    with pytest.raises(ValueError, match="exercise_id must be one of the course's exercises"):
+        lc.check("99.1", None)

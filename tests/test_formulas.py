@@ -8,15 +8,20 @@ values come from torch live or from arithmetic on the formula.
 from __future__ import annotations
 
 import doctest
+import functools
+import math
+import pickle
 import re
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+import torch
+from hypothesis import HealthCheck, given, settings, strategies as st
 from torch.optim import lr_scheduler as sched
+from torch.optim.swa_utils import SWALR
 
 from lrcourse import formulas as F
+from lrcourse.averaging import InverseSqrtLR
 from lrcourse.simulation import simulate, stand_in_optimizer
 
 # Deterministic and small enough for the whole file to run in well under a minute.
@@ -317,6 +322,12 @@ CALLS = {
     "one_cycle_momentum": (F.one_cycle_momentum, dict(total_steps=20)),
     "cyclic_lr": (F.cyclic_lr, dict(base_lr=0.01, max_lr=0.1, step_size_up=3)),
     "cyclic_momentum": (F.cyclic_momentum, dict(step_size_up=3)),
+    "linear_warmup_lr": (F.linear_warmup_lr, dict(base_lr=0.1, warmup_steps=5)),
+    "cooldown_lr": (F.cooldown_lr, dict(base_lr=0.1, decay_steps=9, shape="1-sqrt")),
+    "warmup_cosine_lr": (F.warmup_cosine_lr, dict(base_lr=0.1, warmup_steps=3, total_steps=20)),
+    "wsd_lr": (F.wsd_lr, dict(base_lr=0.1, warmup_steps=3, stable_steps=3, decay_steps=4)),
+    "sequential": (F.sequential, dict(pieces=[np.sqrt, np.exp], milestones=[4])),
+    "chained": (F.chained, dict(pieces=[np.sqrt, np.exp], base_lr=1.0)),
 }
 
 
@@ -355,8 +366,10 @@ BAD = [
     (F.step_lr, dict(t=1, base_lr=0.1, step_size=0), ValueError, "step_size must be a positive int"),
     (F.step_lr, dict(t=1, base_lr=0.1, step_size=2.5), TypeError, "step_size must be a positive int"),
     (F.step_lr, dict(t=1, base_lr=0.1, step_size=3, gamma=0.0), ValueError, "gamma must be > 0"),
-    (F.multi_step_lr, dict(t=1, base_lr=0.1, milestones=[30, 10]), ValueError, "milestones must be strictly increasing"),
-    (F.multi_step_lr, dict(t=1, base_lr=0.1, milestones=[10, 10]), ValueError, "milestones must be strictly increasing"),
+    (F.multi_step_lr, dict(t=1, base_lr=0.1, milestones=[30, 10]), ValueError,
+     "milestones must be strictly increasing"),
+    (F.multi_step_lr, dict(t=1, base_lr=0.1, milestones=[10, 10]), ValueError,
+     "milestones must be strictly increasing"),
     (F.multi_step_lr, dict(t=1, base_lr=0.1, milestones=[10], gamma=-0.1), ValueError, "gamma must be > 0"),
     (F.exponential_lr, dict(t=1, base_lr=0.1, gamma=-0.5), ValueError, "gamma must be > 0"),
     (F.constant_lr, dict(t=1, base_lr=0.1, factor=1.5), ValueError, r"factor must lie in \[0.0, 1.0\]"),
@@ -412,17 +425,14 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("fn, kwargs, error, message", BAD, ids=[f"{case[0].__name__}-{i}" for i, case in enumerate(BAD)])
+@pytest.mark.parametrize("fn, kwargs, error, message", BAD,
+                         ids=[f"{case[0].__name__}-{i}" for i, case in enumerate(BAD)])
 def test_bad_input_is_rejected_with_a_message_naming_the_argument(fn, kwargs, error, message):
     with pytest.raises(error, match=message):
         fn(**kwargs)
 
 
 # --- SWALR and the inverse-square-root schedule (lesson 14) ------------------------
-
-from torch.optim.swa_utils import SWALR  # noqa: E402
-
-from lrcourse.averaging import InverseSqrtLR  # noqa: E402
 
 
 @pytest.mark.parametrize("anneal_strategy", F.ANNEAL_STRATEGIES)
@@ -457,10 +467,13 @@ def test_swa_lr_anneals_from_the_lr_in_force_when_it_takes_over(
         lrs.append(opt.param_groups[0]["lr"])
         opt.step()
         (cosine if t + 1 < switch else swa).step()
-    t = np.arange(steps)
-    in_force = F.cosine_annealing_lr(max(switch - 1, 0), base_lr, T_max)  # the LR when SWALR first steps
-    after = F.swa_lr(np.maximum(t - max(switch - 1, 0), 0), in_force, target, max(anneal_epochs, 1), anneal_strategy)
-    want = np.where(t < switch, F.cosine_annealing_lr(t, base_lr, T_max), after)
+    takeover = max(switch - 1, 0)  # SWALR's first step moves the LR of step switch; step switch - 1 is its t = 0
+    in_force = F.cosine_annealing_lr(takeover, base_lr, T_max)  # the LR SWALR anneals from
+    want = F.sequential(np.arange(steps), [
+        functools.partial(F.cosine_annealing_lr, base_lr=base_lr, T_max=T_max),
+        functools.partial(F.swa_lr, start_lr=in_force, swa_lr=target, anneal_epochs=max(anneal_epochs, 1),
+                          anneal_strategy=anneal_strategy),
+    ], milestones=[takeover])
     assert_matches_torch(want, lrs, base_lr)
 
 
@@ -501,5 +514,329 @@ def test_swa_lr_known_values():
     (F.inverse_sqrt_lr, dict(t=1.5, base_lr=0.1, warmup_steps=5), TypeError, "t must be an int"),
 ], ids=lambda v: getattr(v, "__name__", None) if callable(v) else None)
 def test_lesson_14_formulas_reject_bad_input_naming_the_argument(fn, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        fn(**kwargs)
+
+
+# --- composition: sequential, chained, warm-up, and the recipes built from them ------
+
+
+@st.composite
+def closed_form_scheduler(draw, base_lr, multiplicative=False):
+    """A torch scheduler with a closed form, as (optimizer -> scheduler, the same schedule as a piece t -> lr)."""
+    kinds = ["StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR", "PolynomialLR"]
+    kind = draw(st.sampled_from(kinds if multiplicative else kinds + ["CosineAnnealingLR"]))
+    if kind == "StepLR":
+        args = dict(step_size=draw(st.integers(1, 300)), gamma=draw(st.floats(0.1, 1.0)))
+    elif kind == "MultiStepLR":
+        args = dict(milestones=sorted(draw(st.lists(st.integers(1, 1500), min_size=1, max_size=4, unique=True))),
+                    gamma=draw(st.floats(0.1, 1.0)))
+    elif kind == "ExponentialLR":
+        args = dict(gamma=draw(st.floats(0.99, 1.0)))
+    elif kind == "ConstantLR":
+        args = dict(factor=draw(st.floats(0.05, 1.0)), total_iters=draw(st.integers(1, 800)))
+    elif kind == "LinearLR":
+        args = dict(start_factor=draw(st.floats(0.05, 1.0)), end_factor=draw(FRACTION),
+                    total_iters=draw(st.integers(1, 800)))
+    elif kind == "PolynomialLR":
+        args = dict(total_iters=draw(st.integers(1, 800)), power=draw(st.floats(0.5, 3.0)))
+    else:
+        args = dict(T_max=draw(st.integers(1, 300)), eta_min=draw(FRACTION) * base_lr)
+    make = functools.partial(getattr(sched, kind), **args)
+    return make, functools.partial(F.FORMULAS[kind], base_lr=base_lr, **args)
+
+
+@PROPERTY
+@given(data=st.data(), steps=STEPS, base_lr=BASE_LR, n=st.integers(1, 4))
+def test_sequential_matches_sequential_lr(data, steps, base_lr, n):
+    schedulers = [data.draw(closed_form_scheduler(base_lr)) for _ in range(n)]
+    milestones = sorted(data.draw(st.lists(st.integers(1, steps - 1), min_size=n - 1, max_size=n - 1, unique=True)))
+    trace = simulate(lambda opt: sched.SequentialLR(opt, [make(opt) for make, _ in schedulers], milestones), steps,
+                     lr=base_lr)
+    ours = F.sequential(np.arange(steps), [piece for _, piece in schedulers], milestones)
+    assert_matches_torch(ours, trace.lr, base_lr)
+
+
+@PROPERTY
+@given(data=st.data(), steps=STEPS, base_lr=BASE_LR, n=st.integers(1, 3))
+def test_chained_matches_chained_scheduler_for_multiplicative_schedulers(data, steps, base_lr, n):
+    schedulers = [data.draw(closed_form_scheduler(base_lr, multiplicative=True)) for _ in range(n)]
+    trace = simulate(lambda opt: sched.ChainedScheduler([make(opt) for make, _ in schedulers]), steps, lr=base_lr)
+    ours = F.chained(np.arange(steps), [piece for _, piece in schedulers], base_lr)
+    assert_matches_torch(ours, trace.lr, base_lr)
+
+
+def test_chained_is_not_the_product_once_a_scheduler_sets_the_lr_outright():
+    """The limit chained() documents: LambdaLR writes base_lr * factor, wiping out the factor before it."""
+    steps, base_lr = 50, 0.1
+    trace = simulate(lambda opt: sched.ChainedScheduler([sched.ExponentialLR(opt, gamma=0.9),
+                                                         sched.LambdaLR(opt, lambda t: 1.0)]), steps, lr=base_lr)
+    product = F.chained(np.arange(steps), [functools.partial(F.exponential_lr, base_lr=base_lr, gamma=0.9),
+                                           functools.partial(F.constant_lr, base_lr=base_lr, factor=1.0)], base_lr)
+    np.testing.assert_allclose(trace.lr, base_lr)  # the LambdaLR wins at every step
+    assert product[-1] < base_lr / 100
+
+
+@PROPERTY
+@given(data=st.data(), steps=STEPS, base_lr=BASE_LR, warmup_steps=st.integers(1, 500),
+       start_factor=st.floats(0.01, 1.0))
+def test_with_warmup_matches_sequential_lr_of_linear_lr_and_a_scheduler(data, steps, base_lr, warmup_steps,
+                                                                       start_factor):
+    make, piece = data.draw(closed_form_scheduler(base_lr))
+    trace = simulate(
+        lambda opt: sched.SequentialLR(opt, [sched.LinearLR(opt, start_factor, total_iters=warmup_steps), make(opt)],
+                                       milestones=[warmup_steps]),
+        steps, lr=base_lr,
+    )
+    ours = F.with_warmup(np.arange(steps), piece, base_lr, warmup_steps, start_factor)
+    assert_matches_torch(ours, trace.lr, base_lr)
+
+
+@PROPERTY
+@given(steps=STEPS, base_lr=BASE_LR, warmup_steps=st.integers(1, 1500), start_factor=FRACTION)
+def test_linear_warmup_lr_matches_a_lambda_lr_that_may_start_from_zero(steps, base_lr, warmup_steps, start_factor):
+    def factor(t):
+        return start_factor + (1 - start_factor) * min(t, warmup_steps) / warmup_steps
+
+    trace = simulate(lambda opt: sched.LambdaLR(opt, factor), steps, lr=base_lr)
+    assert_matches_torch(F.linear_warmup_lr(np.arange(steps), base_lr, warmup_steps, start_factor), trace.lr, base_lr)
+
+
+@PROPERTY
+@given(steps=STEPS, base_lr=BASE_LR, warmup_steps=st.integers(1, 300), cosine_steps=st.integers(1, 700),
+       start_factor=st.floats(0.01, 1.0), floor=FRACTION)
+def test_warmup_cosine_lr_matches_linear_lr_then_cosine_annealing_lr(steps, base_lr, warmup_steps, cosine_steps,
+                                                                    start_factor, floor):
+    total, min_lr = warmup_steps + cosine_steps, floor * base_lr
+    trace = simulate(
+        lambda opt: sched.SequentialLR(opt, [sched.LinearLR(opt, start_factor, total_iters=warmup_steps),
+                                             sched.CosineAnnealingLR(opt, T_max=cosine_steps, eta_min=min_lr)],
+                                       milestones=[warmup_steps]),
+        steps, lr=base_lr,
+    )
+    ours = F.warmup_cosine_lr(np.arange(steps), base_lr, warmup_steps, total, min_lr, warmup_start_factor=start_factor)
+    assert_matches_torch(ours, trace.lr, base_lr)
+
+
+@PROPERTY
+@given(steps=STEPS, base_lr=BASE_LR, warmup_steps=st.integers(1, 300), cosine_steps=st.integers(1, 700))
+def test_warmup_cosine_lr_from_zero_is_hugging_faces_cosine_with_warmup(steps, base_lr, warmup_steps, cosine_steps):
+    def hf_factor(step):  # transformers.get_cosine_schedule_with_warmup's lr_lambda, num_cycles=0.5
+        if step < warmup_steps:
+            return step / warmup_steps
+        progress = (step - warmup_steps) / cosine_steps
+        return 0.5 * (1.0 + math.cos(math.pi * progress))
+
+    trace = simulate(lambda opt: sched.LambdaLR(opt, hf_factor), steps, lr=base_lr)
+    ours = F.warmup_cosine_lr(np.arange(steps), base_lr, warmup_steps, warmup_steps + cosine_steps)
+    assert_matches_torch(ours, trace.lr, base_lr)
+
+
+def _cooldown_scheduler(opt, shape, base_lr, min_lr, decay_steps):
+    """torch's own construction of each cool-down shape, up to and including ``decay_steps``."""
+    if shape == "linear":
+        return sched.LinearLR(opt, start_factor=1.0, end_factor=min_lr / base_lr, total_iters=decay_steps)
+    if shape == "cosine":
+        return sched.CosineAnnealingLR(opt, T_max=decay_steps, eta_min=min_lr)
+    # Hägele et al. (2024), eq. for the 1-sqrt cool-down, as a factor of base_lr
+    m = min_lr / base_lr
+    return sched.LambdaLR(opt, lambda t: m + (1 - m) * (1 - math.sqrt(min(t, decay_steps) / decay_steps)))
+
+
+@pytest.mark.parametrize("shape", F.DECAY_SHAPES)
+@PROPERTY
+@given(base_lr=BASE_LR, warmup_steps=st.integers(1, 300), stable_steps=st.integers(1, 600),
+       decay_steps=st.integers(1, 400), start_factor=st.floats(0.01, 1.0), floor=FRACTION)
+def test_wsd_lr_matches_sequential_lr_of_warm_up_constant_and_cool_down(
+    shape, base_lr, warmup_steps, stable_steps, decay_steps, start_factor, floor
+):
+    min_lr = floor * base_lr
+    end = warmup_steps + stable_steps + decay_steps
+    steps = end + 200  # and 200 steps at the floor after the cool-down
+
+    def wsd(opt):
+        return sched.SequentialLR(opt, [
+            sched.LinearLR(opt, start_factor, total_iters=warmup_steps),
+            sched.ConstantLR(opt, factor=1.0, total_iters=steps),
+            _cooldown_scheduler(opt, shape, base_lr, min_lr, decay_steps),
+            sched.ConstantLR(opt, factor=floor, total_iters=steps),  # the floor, held
+        ], milestones=[warmup_steps, warmup_steps + stable_steps, end])
+
+    trace = simulate(wsd, steps, lr=base_lr)
+    ours = F.wsd_lr(np.arange(steps), base_lr, warmup_steps, stable_steps, decay_steps, min_lr, shape,
+                    warmup_start_factor=start_factor)
+    assert_matches_torch(ours, trace.lr, base_lr)
+
+
+def test_cooldown_shapes_known_values():
+    # halfway down from 1 to 0: linear 1/2, cosine 1/2, 1-sqrt 1 - sqrt(1/2); a quarter of the way: 1-sqrt is at 1/2
+    half = {shape: F.cooldown_lr(2, 1.0, decay_steps=4, shape=shape) for shape in F.DECAY_SHAPES}
+    assert half == pytest.approx({"linear": 0.5, "cosine": 0.5, "1-sqrt": 1 - 0.5**0.5}, rel=1e-15)
+    assert F.cooldown_lr(1, 1.0, decay_steps=4, shape="1-sqrt") == pytest.approx(0.5, rel=1e-15)
+    np.testing.assert_allclose(F.cooldown_lr([0, 4, 100], 0.1, decay_steps=4, min_lr=0.01, shape="cosine"),
+                               [0.1, 0.01, 0.01], rtol=1e-15)
+
+
+def test_sequential_pieces_count_their_own_steps_from_the_milestone():
+    seen = []
+
+    def record(t):
+        seen.append(t.tolist())
+        return np.zeros(t.shape)
+
+    F.sequential(np.arange(8), [record, record, record], milestones=[3, 5])
+    assert seen == [[0, 1, 2], [0, 1], [0, 1, 2]]
+    # a milestone at 0 skips the first piece, as SequentialLR does
+    assert F.sequential([0, 1], [lambda t: np.ones(t.shape), lambda t: np.zeros(t.shape)], [0]).tolist() == [0, 0]
+    assert F.sequential(5, [functools.partial(F.step_lr, base_lr=1.0, step_size=2, gamma=0.5)], []) == 0.25
+
+
+def test_with_warmup_reaches_the_schedule_at_the_end_of_the_warm_up():
+    cosine = functools.partial(F.cosine_annealing_lr, base_lr=0.1, T_max=50)
+    lr = F.with_warmup(np.arange(60), cosine, base_lr=0.1, warmup_steps=10, start_factor=0.0)
+    assert lr[0] == 0.0 and lr[10] == 0.1
+    np.testing.assert_array_equal(lr[10:], cosine(np.arange(50)))
+
+
+def test_sgdr_cycle_starts_are_where_torch_restarts():
+    for T_0, T_mult, steps in [(10, 2, 200), (7, 1, 60), (2, 3, 500), (20, 2, 140)]:
+        opt = stand_in_optimizer("sgd", lr=0.1)
+        scheduler = sched.CosineAnnealingWarmRestarts(opt, T_0=T_0, T_mult=T_mult)
+        lrs = []
+        for _ in range(steps):
+            lrs.append(opt.param_groups[0]["lr"])
+            opt.step()
+            scheduler.step()
+        jumps_up = [i for i in range(1, steps) if lrs[i] > lrs[i - 1]]  # eta_min=0: within a cycle the LR only falls
+        assert F.sgdr_cycle_starts(T_0, T_mult, until=steps)[1:] == jumps_up
+    assert F.sgdr_cycle_starts(10, 2, until=10) == [0]
+    assert F.sgdr_cycle_starts(10, 2, until=11) == [0, 10]
+    assert F.sgdr_cycle_starts(1, 10, until=112) == [0, 1, 11, 111]  # no float log: 111 is a start
+
+
+# --- the picklable scheduler factories --------------------------------------------
+
+FACTORIES = {
+    "warmup_cosine": (
+        functools.partial(F.warmup_cosine_scheduler, warmup_steps=20, total_steps=200, min_factor=0.01,
+                          warmup_start_factor=0.1),
+        functools.partial(F.warmup_cosine_lr, warmup_steps=20, total_steps=200, min_lr=0.01, warmup_start_factor=0.1),
+    ),
+    "wsd": (
+        functools.partial(F.wsd_scheduler, warmup_steps=20, stable_steps=120, decay_steps=60, min_factor=0.01,
+                          decay_shape="1-sqrt"),
+        functools.partial(F.wsd_lr, warmup_steps=20, stable_steps=120, decay_steps=60, min_lr=0.01,
+                          decay_shape="1-sqrt"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_scheduler_factories_follow_their_closed_form_in_every_group(name):
+    make, closed_form = FACTORIES[name]
+    trace = simulate(make, 250, groups=[0.1, 0.02])
+    t = np.arange(250)
+    np.testing.assert_allclose(trace.lrs[:, 0], 0.1 * closed_form(t, base_lr=1.0), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(trace.lrs[:, 1], 0.02 * closed_form(t, base_lr=1.0), rtol=1e-12, atol=0)
+    # min_factor is the floor as a fraction of the base LR: 0.01 of 0.1
+    np.testing.assert_allclose(trace.lrs[:, 0], closed_form(t, base_lr=0.1, min_lr=0.001), rtol=1e-12, atol=1e-18)
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_scheduler_factories_pickle_and_resume_from_their_state(name, tmp_path):
+    make, _ = FACTORIES[name]
+    optimizer = stand_in_optimizer("sgd", lr=0.1)
+    scheduler = make(optimizer)
+    factor = pickle.loads(pickle.dumps(scheduler.lr_lambdas[0]))
+    assert [factor(t) for t in range(0, 250, 7)] == [scheduler.lr_lambdas[0](t) for t in range(0, 250, 7)]
+    for _ in range(70):
+        optimizer.step()
+        scheduler.step()
+    torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}, tmp_path / "state.pt")
+    saved = torch.load(tmp_path / "state.pt", weights_only=True)  # what lc.fit's resume reads
+    resumed_optimizer = stand_in_optimizer("sgd", lr=0.1)
+    resumed = make(resumed_optimizer)
+    resumed_optimizer.load_state_dict(saved["optimizer"])
+    resumed.load_state_dict(saved["scheduler"])
+    for _ in range(100):
+        for opt, s in ((optimizer, scheduler), (resumed_optimizer, resumed)):
+            opt.step()
+            s.step()
+        assert resumed_optimizer.param_groups[0]["lr"] == optimizer.param_groups[0]["lr"]
+
+
+def test_lc_fit_checkpoints_and_resumes_a_factory_scheduler(tmp_path):
+    from lrcourse import data, models
+    from lrcourse.training import fit
+
+    digits = data.digits(batch_size=256)
+    total = 3 * len(digits[0])
+    make = functools.partial(F.warmup_cosine_scheduler, warmup_steps=len(digits[0]), total_steps=total)
+
+    def run(epochs, **kw):
+        model = models.mlp(hidden=16)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        return fit(model, optimizer, make(optimizer), data=digits, epochs=epochs, step_per="batch", progress=False,
+                   **kw)
+
+    straight = run(3)
+    run(1, checkpoint_path=tmp_path / "run.pt")
+    resumed = run(3, resume_from=tmp_path / "run.pt")
+    np.testing.assert_array_equal(resumed.lr, straight.lr)
+    np.testing.assert_allclose(straight.lr, 0.1 * F.warmup_cosine_lr(np.arange(total), 1.0, len(digits[0]), total),
+                               rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("fn, kwargs, error, message", [
+    (F.sequential, dict(t=1, pieces=[], milestones=[]), ValueError, "pieces must hold at least one"),
+    (F.sequential, dict(t=1, pieces=[0.1, 0.2], milestones=[3]), TypeError, r"pieces\[0\] must be a callable"),
+    (F.sequential, dict(t=1, pieces="cosine", milestones=[]), TypeError, "pieces must be a list"),
+    (F.sequential, dict(t=1, pieces=[np.ones_like, np.ones_like], milestones=[]), ValueError,
+     "milestones must hold one step fewer than pieces"),
+    (F.sequential, dict(t=1, pieces=[np.ones_like] * 3, milestones=[5, 2]), ValueError,
+     "milestones must be strictly increasing"),
+    (F.sequential, dict(t=[1, 2], pieces=[lambda t: 0.1], milestones=[]), TypeError,
+     r"pieces\[0\] must return one LR per step"),
+    (F.sequential, dict(t=-1, pieces=[np.ones_like], milestones=[]), ValueError, "t must be >= 0"),
+    (F.chained, dict(t=1, pieces=[np.ones_like], base_lr=-0.1), ValueError, "base_lr must be >= 0"),
+    (F.chained, dict(t=1, pieces=None, base_lr=0.1), TypeError, "pieces must be a list"),
+    (F.linear_warmup_lr, dict(t=1, base_lr=0.1, warmup_steps=0), ValueError, "warmup_steps must be a positive int"),
+    (F.linear_warmup_lr, dict(t=1, base_lr=0.1, warmup_steps=5, start_factor=1.5), ValueError,
+     r"start_factor must lie in \[0.0, 1.0\]"),
+    (F.with_warmup, dict(t=1, schedule=np.ones_like, base_lr=0.1, warmup_steps=2.5), TypeError,
+     "warmup_steps must be a positive int"),
+    (F.with_warmup, dict(t=1, schedule="cosine", base_lr=0.1, warmup_steps=5), TypeError,
+     r"pieces\[1\] must be a callable"),
+    (F.cooldown_lr, dict(t=1, base_lr=0.1, decay_steps=10, shape="sqrt"), ValueError,
+     "shape must be one of 'linear', 'cosine', '1-sqrt'"),
+    (F.cooldown_lr, dict(t=1, base_lr=0.1, decay_steps=10, min_lr=0.2), ValueError,
+     re.escape("base_lr must be >= min_lr (0.2)")),
+    (F.cooldown_lr, dict(t=1, base_lr=0.1, decay_steps=0), ValueError, "decay_steps must be a positive int"),
+    (F.warmup_cosine_lr, dict(t=1, base_lr=0.1, warmup_steps=10, total_steps=10), ValueError,
+     re.escape("total_steps must be > warmup_steps (10)")),
+    (F.warmup_cosine_lr, dict(t=1, base_lr=0.1, warmup_steps=10, total_steps=100, min_lr=-1.0), ValueError,
+     "min_lr must be >= 0"),
+    (F.warmup_cosine_lr, dict(t=1, base_lr=0.1, warmup_steps=10, total_steps=100, min_lr=0.2), ValueError,
+     re.escape("base_lr must be >= min_lr (0.2)")),
+    (F.wsd_lr, dict(t=1, base_lr=0.1, warmup_steps=10, stable_steps=10, decay_steps=10, min_lr=0.2), ValueError,
+     re.escape("base_lr must be >= min_lr (0.2)")),
+    (F.warmup_cosine_lr, dict(t=1, base_lr=0.1, warmup_steps=10, total_steps=100, warmup_start_factor=2.0), ValueError,
+     r"warmup_start_factor must lie in \[0.0, 1.0\]"),
+    (F.wsd_lr, dict(t=1, base_lr=0.1, warmup_steps=10, stable_steps=0, decay_steps=10), ValueError,
+     "stable_steps must be a positive int"),
+    (F.wsd_lr, dict(t=1, base_lr=0.1, warmup_steps=10, stable_steps=10, decay_steps=10, decay_shape="exp"), ValueError,
+     "decay_shape must be one of 'linear', 'cosine', '1-sqrt'"),
+    (F.wsd_scheduler, dict(optimizer=stand_in_optimizer(), warmup_steps=5, stable_steps=5, decay_steps=5,
+                           warmup_start_factor=-0.5), ValueError, "warmup_start_factor must lie in"),
+    (F.sgdr_cycle_starts, dict(T_0=0, T_mult=2, until=10), ValueError, "T_0 must be a positive int"),
+    (F.sgdr_cycle_starts, dict(T_0=10, T_mult=2, until=0), ValueError, "until must be a positive int"),
+    (F.warmup_cosine_scheduler, dict(optimizer="sgd", warmup_steps=10, total_steps=100), TypeError,
+     "optimizer must be a torch.optim.Optimizer"),
+    (F.warmup_cosine_scheduler, dict(optimizer=stand_in_optimizer(), warmup_steps=10, total_steps=100, min_factor=2.0),
+     ValueError, r"min_factor must lie in \[0.0, 1.0\]"),
+    (F.wsd_scheduler, dict(optimizer=stand_in_optimizer(), warmup_steps=10, stable_steps=10, decay_steps=-1),
+     ValueError, "decay_steps must be a positive int"),
+], ids=lambda v: getattr(v, "__name__", None) if callable(v) else None)
+def test_composition_rejects_bad_input_naming_the_argument(fn, kwargs, error, message):
     with pytest.raises(error, match=message):
         fn(**kwargs)

@@ -1,10 +1,17 @@
 """Plots: the right data on labelled axes, under the Agg backend."""
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from torch.optim.lr_scheduler import CosineAnnealingWarmRestarts, ExponentialLR, MultiStepLR
+from torch.optim.lr_scheduler import CosineAnnealingWarmRestarts, ExponentialLR, MultiStepLR, ReduceLROnPlateau
 
 import lrcourse as lc
+
+PLOTTING = Path(lc.__file__).with_name("plotting.py")
 
 
 @pytest.fixture
@@ -55,3 +62,38 @@ def test_style_is_light_and_readable():
 def test_bad_input(bad, error, message):
     with pytest.raises(error, match=message):
         lc.plot_schedules(bad)
+
+
+def test_an_unknown_legend_place_is_rejected_naming_the_argument(traces):
+    with pytest.raises(ValueError, match="legend must be one of 'best', .*'above', got 'top'"):
+        lc.plot_schedules(traces, legend="top")
+
+
+def test_a_legend_above_the_axes_never_covers_a_curve_and_wraps_a_long_label():
+    trace = lc.simulate(lambda o: ReduceLROnPlateau(o, factor=0.5, patience=2, threshold_mode="abs"), 30,
+                        metrics=[1.0] * 30)
+    ax = lc.plot_schedules(trace, legend="above")
+    renderer = ax.figure.canvas.get_renderer()
+    assert ax.get_legend().get_window_extent(renderer).y0 >= ax.get_window_extent(renderer).y1
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[0].replace("\n", " ") == trace.label and "\n" in texts[0]  # one label, on two lines
+    assert texts[1:] == ["reduction"]
+    assert ax.get_lines()[0].get_label() == trace.label  # the line keeps its label whole
+
+
+def test_plotting_imports_neither_matplotlib_nor_simulation():
+    # simulation imports plotting (for Trace.plot): plotting must import neither simulation (a cycle)
+    # nor matplotlib (a second of start-up) until something is drawn.  The package's __init__ is
+    # replaced by an empty package, so that only plotting's own imports count.
+    code = textwrap.dedent(f"""
+        import sys, types
+        package = types.ModuleType("lrcourse")
+        package.__path__ = [{str(PLOTTING.parent)!r}]
+        sys.modules["lrcourse"] = package
+        import lrcourse.plotting
+        print(sorted(m for m in sys.modules if m.startswith(("matplotlib", "lrcourse"))))
+        import lrcourse.simulation
+        print([m for m in sys.modules if m.startswith("matplotlib")])
+    """)
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.splitlines() == ["['lrcourse', 'lrcourse._checks', 'lrcourse.plotting']", "[]"]

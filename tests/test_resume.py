@@ -1,4 +1,6 @@
 """Resuming from a checkpoint continues exactly as the uninterrupted run would have."""
+import functools
+
 import numpy as np
 import pytest
 import torch
@@ -25,6 +27,10 @@ def linear_warmup(epoch):
     return min(1.0, (epoch + 1) / 3)
 
 
+def warmup_over(epoch, length):
+    return min(1.0, (epoch + 1) / length)
+
+
 @pytest.fixture(scope="module")
 def digits():
     return data.digits(batch_size=BATCH)
@@ -44,16 +50,22 @@ SCHEDULERS = {
     "OneCycleLR": (lambda o: sched.OneCycleLR(o, max_lr=0.2, total_steps=N * steps_per_epoch()), "batch"),
     "CyclicLR": (lambda o: sched.CyclicLR(o, base_lr=0.01, max_lr=0.2, step_size_up=7), "batch"),
     # An improvement of 1.0 in validation loss is out of reach, so the LR drops after every epoch but the first.
-    "ReduceLROnPlateau": (lambda o: sched.ReduceLROnPlateau(o, patience=0, threshold=1.0, threshold_mode="abs"), "epoch"),
+    "ReduceLROnPlateau": (
+        lambda o: sched.ReduceLROnPlateau(o, patience=0, threshold=1.0, threshold_mode="abs"),
+        "epoch",
+    ),
     "LinearLR": (lambda o: sched.LinearLR(o, start_factor=0.2, total_iters=3), "epoch"),
     "SequentialLR": (
         lambda o: sched.SequentialLR(
-            o, [sched.LinearLR(o, start_factor=0.1, total_iters=2), sched.CosineAnnealingLR(o, T_max=N - 2)], milestones=[2]
+            o,
+            [sched.LinearLR(o, start_factor=0.1, total_iters=2), sched.CosineAnnealingLR(o, T_max=N - 2)],
+            milestones=[2],
         ),
         "epoch",
     ),
     "LambdaLR(callable object)": (lambda o: sched.LambdaLR(o, Decay(0.7)), "epoch"),
     "LambdaLR(module-level function)": (lambda o: sched.LambdaLR(o, linear_warmup), "batch"),
+    "LambdaLR(functools.partial)": (lambda o: sched.LambdaLR(o, functools.partial(warmup_over, length=9)), "batch"),
 }
 
 
@@ -111,7 +123,9 @@ class HoldsALambda:
 
 
 @pytest.mark.parametrize(
-    "lr_lambda", [lambda epoch: 0.9**epoch, closure_schedule(0.9), HoldsALambda()], ids=["lambda", "closure", "attribute"]
+    "lr_lambda",
+    [lambda epoch: 0.9**epoch, closure_schedule(0.9), HoldsALambda()],
+    ids=["lambda", "closure", "attribute"],
 )
 def test_unsaveable_lambda_explains_the_fix(lr_lambda, digits, tmp_path):
     model, opt, scheduler = fresh(lambda o: sched.LambdaLR(o, lr_lambda))
@@ -136,7 +150,8 @@ def checkpoint(digits, tmp_path):
 def test_resume_continues_the_history_in_the_same_file(digits, checkpoint):
     model, opt, scheduler = fresh(SCHEDULERS["StepLR"][0])
     history = fit(
-        model, opt, scheduler, data=digits, epochs=K + 1, resume_from=checkpoint, checkpoint_path=checkpoint, progress=False
+        model, opt, scheduler, data=digits, epochs=K + 1, resume_from=checkpoint, checkpoint_path=checkpoint,
+        progress=False,
     )
     assert history.epochs == K + 1
     model, opt, scheduler = fresh(SCHEDULERS["StepLR"][0])
@@ -156,7 +171,8 @@ def _resume(digits, checkpoint, model=None, opt=None, scheduler=None, **override
 
 
 def test_resume_names_the_part_that_does_not_match(digits, checkpoint):
-    with pytest.raises(ValueError, match=r"model shapes differ for 1\.bias: checkpoint \(32,\), model \(16,\); 1\.weight: checkpoint \(32, 64\), model \(16, 64\)"):
+    shapes = r"1\.bias: checkpoint \(32,\), model \(16,\); 1\.weight: checkpoint \(32, 64\), model \(16, 64\)"
+    with pytest.raises(ValueError, match="model shapes differ for " + shapes):
         _resume(digits, checkpoint, model=models.mlp(hidden=16))
     with pytest.raises(ValueError, match="model keys not in the checkpoint"):
         _resume(digits, checkpoint, model=models.small_cnn())
@@ -166,7 +182,7 @@ def test_resume_names_the_part_that_does_not_match(digits, checkpoint):
         _resume(digits, checkpoint, model=model, opt=adam, scheduler=sched.StepLR(adam, 1))
     model = models.mlp(hidden=32)
     groups = torch.optim.SGD([{"params": model[1].parameters()}, {"params": model[3].parameters()}], lr=0.1)
-    with pytest.raises(ValueError, match=r"optimizer param groups: checkpoint has parameters per group \[4\], got \[2, 2\]"):
+    with pytest.raises(ValueError, match=r"param groups: checkpoint has parameters per group \[4\], got \[2, 2\]"):
         _resume(digits, checkpoint, model=model, opt=groups, scheduler=sched.StepLR(groups, 1))
     model = models.mlp(hidden=32)
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -196,14 +212,25 @@ def test_resume_checks_the_lambda_it_was_written_with(digits, tmp_path):
     model, opt, scheduler = fresh(lambda o: sched.LambdaLR(o, linear_warmup))
     fit(model, opt, scheduler, data=digits, epochs=1, checkpoint_path=path, progress=False)
     model, opt, scheduler = fresh(lambda o: sched.LambdaLR(o, Decay(0.5)))
-    with pytest.raises(ValueError, match=r"scheduler lr_lambda: checkpoint has \['[\w.]*linear_warmup'\], got \['[\w.]*Decay'\]"):
+    names = r"checkpoint has \['[\w.]*linear_warmup'\], got \['[\w.]*Decay'\]"
+    with pytest.raises(ValueError, match="scheduler lr_lambda: " + names):
+        fit(model, opt, scheduler, data=digits, epochs=2, resume_from=path, progress=False)
+
+
+def test_resume_checks_the_arguments_of_a_partial(digits, tmp_path):
+    """LambdaLR's state does not hold a partial's arguments: the checkpoint names them, so a changed one is caught."""
+    path = tmp_path / "run.pt"
+    model, opt, scheduler = fresh(lambda o: sched.LambdaLR(o, functools.partial(warmup_over, length=3)))
+    fit(model, opt, scheduler, data=digits, epochs=1, checkpoint_path=path, progress=False)
+    model, opt, scheduler = fresh(lambda o: sched.LambdaLR(o, functools.partial(warmup_over, length=5)))
+    with pytest.raises(ValueError, match=r"checkpoint has \['functools.partial\([\w.]*warmup_over, length=3\)'\], got"):
         fit(model, opt, scheduler, data=digits, epochs=2, resume_from=path, progress=False)
 
 
 def test_resume_rejects_bad_files_and_epoch_counts(digits, checkpoint, tmp_path):
     with pytest.raises(FileNotFoundError, match="resume_from=.*no such file"):
         _resume(digits, tmp_path / "missing.pt")
-    with pytest.raises(ValueError, match=f"epochs={K} is the total number of epochs, and resume_from already holds {K}"):
+    with pytest.raises(ValueError, match=f"is the total number of epochs, and resume_from already holds {K}"):
         _resume(digits, checkpoint, epochs=K)
     junk = tmp_path / "junk.pt"
     junk.write_bytes(b"not a checkpoint")

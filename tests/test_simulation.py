@@ -67,7 +67,7 @@ def test_groups_give_one_column_each():
 
 
 def test_momentum_and_adam_beta1_are_recorded():
-    make = lambda o: OneCycleLR(o, max_lr=0.1, total_steps=50)  # noqa: E731
+    make = lambda o: OneCycleLR(o, max_lr=0.1, total_steps=50)  # noqa: E731 - a factory written as a learner writes it, inline
     sgd = lc.simulate(make, 50, optimizer="sgd_momentum")
     adam = lc.simulate(make, 50, optimizer="adam")
     assert sgd.momentum[0] == pytest.approx(0.95) and sgd.momentum.min() == pytest.approx(0.85)
@@ -82,7 +82,7 @@ def test_custom_optimizer_callable():
 
 def test_plateau_reads_metrics_from_a_sequence_or_a_callable():
     losses = [1.0] * 20
-    make = lambda o: ReduceLROnPlateau(o, factor=0.1, patience=3)  # noqa: E731
+    make = lambda o: ReduceLROnPlateau(o, factor=0.1, patience=3)  # noqa: E731 - a factory written as a learner writes it, inline
     from_list = lc.simulate(make, 20, metrics=losses)
     from_callable = lc.simulate(make, 20, metrics=lambda step: 1.0)
     np.testing.assert_array_equal(from_list.lr, from_callable.lr)
@@ -100,6 +100,65 @@ def test_warm_restarts_are_marked_where_they_fall():
     ending = lc.simulate(lambda o: CosineAnnealingWarmRestarts(o, T_0=20, T_mult=2), 60)
     assert ending.events["restart"] == [20]
     ending.plot()
+    # a 1-step first cycle restarts at step 1, at the LR step 0 had: torch's T_cur is 0 at both steps
+    short_first_cycle = lc.simulate(lambda o: CosineAnnealingWarmRestarts(o, T_0=1, T_mult=3), 50)
+    assert short_first_cycle.events["restart"] == [1, 4, 13, 40]
+
+
+def test_restart_events_are_where_the_lr_jumps_back_up():
+    for T_0, T_mult in [(20, 2), (7, 1), (3, 3)]:
+        tr = lc.simulate(lambda o: CosineAnnealingWarmRestarts(o, T_0=T_0, T_mult=T_mult), 300)
+        assert tr.events["restart"] == [i for i in range(1, 300) if tr.lr[i] > tr.lr[i - 1]]
+
+
+def test_drops_rises_and_first_drop():
+    lrs = [0.1, 0.1, 0.05, 0.05, 0.2, 0.01]
+    assert lc.simulation.drops(lrs) == [2, 5]
+    assert lc.simulation.rises(lrs) == [4]
+    assert lc.simulation.first_drop(lrs) == 2 == lc.Trace.from_lrs(lrs, "x").first_drop()
+    assert lc.simulation.first_drop(np.array(lrs)[3:]) == 2  # counted from the start of what it is given
+    with pytest.raises(ValueError, match="lrs never drops"):
+        lc.simulation.first_drop([0.1, 0.1, 0.2])
+
+
+def test_trace_from_lrs_recorded_by_hand():
+    tr = lc.Trace.from_lrs([0.1, 0.1, 0.01, 0.01], "by hand", mark_drops=True)
+    assert tr.lrs.shape == (4, 1) and tr.lrs.dtype == np.float64
+    assert tr.label == "by hand" and tr.momentum is None
+    assert tr.events == {"milestone": [2]}
+    assert lc.Trace.from_lrs([0.1, 0.01], "plain").events == {}
+    two_groups = lc.Trace.from_lrs(np.array([[0.1, 1.0], [0.05, 0.5]]), "groups")
+    np.testing.assert_array_equal(two_groups.lrs[:, 1], [1.0, 0.5])
+    simulated = lc.simulate(lambda o: StepLR(o, step_size=3, gamma=0.5), 10)
+    assert lc.Trace.from_lrs(simulated.lr, simulated.label, mark_drops=True) == simulated
+
+
+@pytest.mark.parametrize("lrs, label, kwargs, error, message", [
+    ([], "x", {}, ValueError, "lrs must hold one LR per step"),
+    (np.zeros((2, 2, 2)), "x", {}, ValueError, "lrs must hold one LR per step"),
+    ([0.1], 3, {}, TypeError, "label must be a str"),
+    ([0.1], "x", {"mark_drops": "yes"}, TypeError, "mark_drops must be True or False"),
+])
+def test_trace_from_lrs_rejects_bad_input(lrs, label, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        lc.Trace.from_lrs(lrs, label, **kwargs)
+
+
+def test_traces_compare_by_value():
+    make = lambda o: CosineAnnealingWarmRestarts(o, T_0=5)  # noqa: E731 - a factory written as a learner writes it, inline
+    a = lc.simulate(make, 20, optimizer="sgd_momentum")
+    b = lc.simulate(make, 20, optimizer="sgd_momentum")
+    assert a == b and not (a != b)
+    assert a != lc.simulate(make, 21, optimizer="sgd_momentum")  # another length
+    assert a != lc.simulate(make, 20, optimizer="sgd_momentum", label="other")
+    assert a != lc.simulate(make, 20)  # no momentum
+    assert a != lc.simulate(make, 20, optimizer="sgd_momentum", lr=0.2)
+    changed = lc.simulate(make, 20, optimizer="sgd_momentum")
+    changed.events = {}
+    assert a != changed
+    assert (a == "a trace") is False
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(a)
 
 
 def test_multistep_label_lists_its_milestones():
@@ -142,7 +201,7 @@ def test_make_scheduler_must_be_callable_and_return_a_scheduler():
 
 
 def test_plateau_needs_enough_metrics():
-    make = lambda o: ReduceLROnPlateau(o)  # noqa: E731
+    make = lambda o: ReduceLROnPlateau(o)  # noqa: E731 - a factory written as a learner writes it, inline
     with pytest.raises(ValueError, match="metrics is required for ReduceLROnPlateau"):
         lc.simulate(make, 10)
     with pytest.raises(ValueError, match="metrics must hold at least steps=10 values"):

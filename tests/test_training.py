@@ -131,7 +131,8 @@ def test_divergence_stops_the_run_with_one_line(digits, capsys):
     out = capsys.readouterr().out.splitlines()
     assert history.diverged_at is not None
     assert len(out) == 1
-    assert re.fullmatch(rf"diverged at step {history.diverged_at} \(lr 1e\+08\): the loss is (nan|inf); stopped", out[0])
+    expected = rf"diverged at step {history.diverged_at} \(lr 1e\+08\): the loss is (nan|inf); stopped"
+    assert re.fullmatch(expected, out[0])
     assert history.diverged_at % history.steps_per_epoch != 0  # caught at the step, not at the end of the epoch
     # Nothing from the diverged step on is recorded as data.
     assert len(history.lr) == history.diverged_at
@@ -363,6 +364,22 @@ def test_lr_find_rejects_bad_arguments(digits, kwargs, error, match):
     kwargs = dict(data=digits) | kwargs
     with pytest.raises(error, match=match):
         lr_find(model, sgd(model), **kwargs)
+
+
+def test_lr_find_names_a_dtype_mismatch_and_leaves_the_model_alone(digits):
+    model = models.mlp(dtype=torch.float32)
+    before = [p.detach().clone() for p in model.parameters()]
+    with pytest.raises(TypeError, match=r"data holds torch.float64 batches but the model's weights are torch.float32"):
+        lr_find(model, sgd(model), digits)
+    assert all(torch.equal(p, b) for p, b in zip(model.parameters(), before))
+
+
+def test_lr_find_rejects_what_is_not_a_model_or_an_optimizer(digits):
+    model = models.mlp()
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module, got str"):
+        lr_find("mlp", sgd(model), digits)
+    with pytest.raises(TypeError, match="optimizer must be a torch.optim.Optimizer, got str"):
+        lr_find(model, "sgd", digits)
 
 
 def test_fit_and_lr_find_run_on_one_thread_and_restore_the_count():

@@ -3,20 +3,23 @@
 Every exercise has an id such as ``"03.1"`` (lesson 03, exercise 1), a
 hint, and a reference answer computed when it is checked — from
 :mod:`lrcourse.formulas` or from torch itself, never typed in by hand.
-``check(id, answer)`` compares and says what is wrong and at which step.
-An unattempted exercise (``answer`` is ``None`` or ``...``) gets its hint
-and raises nothing, so a notebook always runs top to bottom.
+Each ``lesson_NN`` module exports its exercises as a tuple ``EXERCISES``;
+:func:`collect` gathers them into a read-only mapping by id, and
+:func:`check` judges an answer against such a mapping, saying what is wrong
+and at which step.  An unattempted exercise (``answer`` is ``None`` or
+``...``) gets its hint and raises nothing, so a notebook always runs top to bottom.
 """
 from __future__ import annotations
 
+import types
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from ..simulation import Trace, simulate
 
-REGISTRY: dict[str, "Exercise"] = {}
 KINDS = ("schedule", "value")
 
 
@@ -42,6 +45,10 @@ class Exercise:
     metrics: tuple | None = None  # what a ReduceLROnPlateau answer is stepped with
     rtol: float = 1e-6
 
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -59,14 +66,23 @@ class Verdict:
     __str__ = __repr__
 
 
-def register(exercise: Exercise) -> Exercise:
-    """Add an exercise to the registry (each lesson module calls this at import)."""
-    if exercise.kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, got {exercise.kind!r}")
-    if exercise.id in REGISTRY:
-        raise ValueError(f"exercise id {exercise.id!r} is registered twice")
-    REGISTRY[exercise.id] = exercise
-    return exercise
+def collect(lessons) -> Mapping[str, Exercise]:
+    """The exercises the ``lessons`` modules export in their ``EXERCISES`` tuples, as a read-only mapping by id.
+
+    An id used twice is a ValueError: two exercises would answer to one name.
+
+    >>> import types
+    >>> lesson = types.SimpleNamespace(EXERCISES=(Exercise("99.1", "Give 1.", "One.", lambda: 1, kind="value"),))
+    >>> list(collect([lesson]))
+    ['99.1']
+    """
+    exercises = {}
+    for lesson in lessons:
+        for exercise in lesson.EXERCISES:
+            if exercise.id in exercises:
+                raise ValueError(f"exercise id {exercise.id!r} is used twice")
+            exercises[exercise.id] = exercise
+    return types.MappingProxyType(exercises)
 
 
 def _lrs_of(answer, exercise: Exercise) -> np.ndarray:
@@ -116,18 +132,23 @@ def _judge_value(answer, exercise: Exercise) -> Verdict:
     return Verdict(False, f"Not yet: your value{where} ({got.ravel()[index]:.6g}) is off. Hint: {exercise.hint}")
 
 
-def check(exercise_id: str, answer) -> Verdict:
-    """Judge ``answer`` to exercise ``exercise_id``; the result shows what is wrong and where.
+def check(exercise_id: str, answer, exercises: Mapping[str, Exercise]) -> Verdict:
+    """Judge ``answer`` to the exercise ``exercise_id`` of ``exercises``; the result shows what is wrong and where.
+
+    :func:`lrcourse.check` is this function with the course's exercises.
 
     Example::
 
-        >>> check("03.1", None)          # not attempted yet: a hint, no error
-        Not attempted yet. ...
+        >>> value = Exercise("99.1", "Give 2 ** 0.5.", "Use a power.", lambda: 2**0.5, kind="value")
+        >>> check("99.1", None, {"99.1": value})   # not attempted yet: a hint, no error
+        Not attempted yet. Give 2 ** 0.5. Hint: Use a power.
+        >>> check("99.1", 1.4142135623730951, {"99.1": value})
+        Correct.
     """
-    if not isinstance(exercise_id, str) or exercise_id not in REGISTRY:
-        known = ", ".join(sorted(REGISTRY)) or "none registered"
+    if not isinstance(exercise_id, str) or exercise_id not in exercises:
+        known = ", ".join(sorted(exercises)) or "none"
         raise ValueError(f"exercise_id must be one of the course's exercises ({known}), got {exercise_id!r}")
-    exercise = REGISTRY[exercise_id]
+    exercise = exercises[exercise_id]
     if answer is None or answer is Ellipsis:
         return Verdict(False, f"Not attempted yet. {exercise.task} Hint: {exercise.hint}")
     try:
