@@ -106,19 +106,35 @@ def _stratified_split(labels: np.ndarray, val_fraction: float, seed: int) -> tup
     """Indices of the training and validation samples, each class split in the same proportion."""
     from sklearn.model_selection import train_test_split
 
+    n_classes = len(np.unique(labels))
     n_val = round(val_fraction * len(labels))
-    if not NUM_CLASSES <= n_val <= len(labels) - NUM_CLASSES:
+    if not n_classes <= n_val <= len(labels) - n_classes:
         raise ValueError(
             f"val_fraction={val_fraction} leaves {n_val} of {len(labels)} images for validation; a stratified "
-            f"split needs at least {NUM_CLASSES} (one per class) on each side: use a value between about 0.01 and 0.99"
+            f"split needs at least {n_classes} (one per class) on each side: use a value between about 0.01 and 0.99"
         )
     indices = np.arange(len(labels))
     train_idx, val_idx = train_test_split(indices, test_size=n_val, stratify=labels, random_state=seed)
     return np.sort(train_idx), np.sort(val_idx)
 
 
+def _classes(value) -> np.ndarray:
+    """Check ``classes``: ``None`` (all ten digits) or distinct digits 0-9, at least two."""
+    if value is None:
+        return np.arange(NUM_CLASSES)
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"classes must be None or a sequence of digits 0-9, got {value!r}")
+    values = list(value)  # once: a generator can be read only once
+    if any(isinstance(c, bool) or not isinstance(c, (int, np.integer)) for c in values):
+        raise TypeError(f"classes must be None or a sequence of digits 0-9 (ints), got {value!r}")
+    digits_ = [int(c) for c in values]
+    if len(set(digits_)) != len(digits_) or len(digits_) < 2 or not all(0 <= c < NUM_CLASSES for c in digits_):
+        raise ValueError(f"classes must hold at least two distinct digits between 0 and 9, got {value!r}")
+    return np.asarray(sorted(digits_))
+
+
 def digits(
-    batch_size: int = 64, val_fraction: float = 0.2, seed: int = 0, dtype: torch.dtype = DTYPE
+    batch_size: int = 64, val_fraction: float = 0.2, seed: int = 0, dtype: torch.dtype = DTYPE, classes=None
 ) -> tuple[DataLoader, DataLoader]:
     r"""The 8x8 digits as a ``(train_loader, val_loader)`` pair of standardised tensors.
 
@@ -141,6 +157,9 @@ def digits(
         >>> x, y = next(iter(train))
         >>> tuple(x.shape), x.dtype, tuple(y.shape)
         ((64, 64), torch.float64, (64,))
+        >>> later, _ = digits(classes=(5, 6, 7, 8, 9))  # a task of its own: fine-tune on the digits 5-9
+        >>> len(later.dataset), sorted(set(later.dataset.tensors[1].tolist()))
+        (717, [5, 6, 7, 8, 9])
 
     Args:
         batch_size: images per batch (both loaders).
@@ -148,6 +167,9 @@ def digits(
         seed: fixes the split and the per-epoch shuffles.
         dtype: ``torch.float64`` (the default, the same results on every CPU) or ``torch.float32``
             (faster on large models, but the last bits, and so chaotic runs, depend on the CPU).
+        classes: ``None`` for all ten digits, or the digits to keep, such as ``(0, 1, 2, 3, 4)``;
+            labels stay the digits themselves, so a 10-way model reads them unchanged.
+            Only the kept images are split and standardised.
 
     Source: Alpaydin & Kaynak (1998), UCI "Optical Recognition of Handwritten
     Digits", as bundled by ``sklearn.datasets.load_digits``.
@@ -156,8 +178,12 @@ def digits(
     val_fraction = _checks.in_open_interval("val_fraction", val_fraction, 0.0, 1.0)
     seed = _checks.non_negative_int("seed", seed)
     dtype = _checks.float_dtype("dtype", dtype)
+    kept = _classes(classes)
 
     images, labels = _digits_arrays()
+    if classes is not None:
+        chosen = np.isin(labels, kept)
+        images, labels = images[chosen], labels[chosen]
     train_idx, val_idx = _stratified_split(labels, val_fraction, seed)
     mean = images[train_idx].mean(axis=0)
     std = images[train_idx].std(axis=0)
