@@ -16,8 +16,8 @@ SOLUTIONS = sorted((NOTEBOOKS / "solutions").glob("*.ipynb"))
 ALL = LESSONS + SOLUTIONS
 SYLLABUS = [
     "00_start_here", "01_custom_lambda", "02_param_groups", "03_step", "04_exponential", "05_cosine",
-    "06_warm_restarts", "07_one_cycle", "08_plateau", "09_cyclic", "10_warmup", "11_lr_range_test", "12_compare", "13_real_loop",
-    "14_averaging_and_custom",
+    "06_warm_restarts", "07_one_cycle", "08_plateau", "09_cyclic", "10_warmup", "11_lr_range_test", "12_compare",
+    "13_real_loop", "14_averaging_and_custom", "15_modern_practice",
 ]
 STRATEGY_LESSONS = [p for p in LESSONS if "01" <= p.stem[:2] <= "10"]
 IGNORED = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
@@ -61,10 +61,42 @@ def test_no_errors_or_stray_warnings_are_stored(path):
                 assert not re.search(r"/(root|tmp|home)/", text), f"machine path in output of {source[:60]!r}"
 
 
+# The first code cell of every notebook, to the character: in Colab it installs the course, elsewhere it
+# only imports it; lc.setup applies the house style, seeds torch and sets numpy's print options.
+SETUP_CELL = """\
+# Setup. In Colab, the first run installs lrcourse; the preinstalled torch is kept.
+try:
+    import lrcourse as lc
+except ModuleNotFoundError:
+    %pip install --quiet "lrcourse @ git+https://github.com/lrcourse/lrcourse"
+    import lrcourse as lc
+lc.setup(seed=0)"""
+HOME = "lrcourse/lrcourse"  # the course's repository on GitHub, branch main
+
+
 @pytest.mark.parametrize("path", ALL, ids=ids(ALL))
 def test_setup_cell_first(path):
-    first = "".join(code_cells(load(path))[0]["source"])
-    assert "import lrcourse as lc" in first and "lc.use_style()" in first
+    cells = code_cells(load(path))
+    assert "".join(cells[0]["source"]) == SETUP_CELL
+    # the lesson's own imports come next, without the lines lc.setup does
+    second = "".join(cells[1]["source"])
+    for line in ("lc.use_style()", "torch.manual_seed(0)", "np.set_printoptions(precision=6, suppress=True)"):
+        assert line not in second, f"{line} repeats what lc.setup does"
+    assert re.match(r"(#.*\n)*(import|from) ", second), "the second code cell starts with the lesson's imports"
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_title_cell_carries_colab_and_binder_badges_to_this_notebook(path):
+    title = next(c for c in load(path)["cells"] if c["cell_type"] == "markdown")
+    lines = "".join(title["source"]).splitlines()
+    here = path.relative_to(ROOT).as_posix()
+    assert lines[0].startswith("# ")
+    assert lines[1:4] == [
+        "",
+        "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        f"(https://colab.research.google.com/github/{HOME}/blob/main/{here})",
+        f"[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/{HOME}/main?urlpath=lab/tree/{here})",
+    ]
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
@@ -85,7 +117,8 @@ def test_every_exercise_has_a_tested_worked_solution(path):
     assert asked, "a lesson has at least one checked exercise"
     solution = NOTEBOOKS / "solutions" / f"{path.stem}_solutions.ipynb"
     assert solution.exists(), f"missing {solution.name}"
-    solved = set(re.findall(r'lc\.check\("(\d\d\.\d)"', "".join("".join(c["source"]) for c in code_cells(load(solution)))))
+    code = "".join("".join(c["source"]) for c in code_cells(load(solution)))
+    solved = set(re.findall(r'lc\.check\("(\d\d\.\d)"', code))
     assert asked == solved
 
 
@@ -111,5 +144,6 @@ def test_strategy_lessons_train_a_real_model(path):
     assert "## On a real task" in headings
     real_task = "".join("".join(c["source"]) for c in code_cells(nb))
     assert "lc.compare(" in real_task, "the real-task section compares schedules with lc.compare"
-    assert "lc.lr_grid(" in real_task or "lr_find(" in real_task, "the constant baseline is tuned: a grid or a range test"
+    tuned = "lc.lr_grid(" in real_task or "lr_find(" in real_task
+    assert tuned, "the constant baseline is tuned: a grid or a range test"
     assert re.search(r"\bassert\b", real_task), "a conclusion drawn in the prose is asserted in code"
