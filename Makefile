@@ -1,11 +1,12 @@
 # lrcourse: two commands on a fresh machine.
 #   make lab   - build .venv (once), then serve the course in JupyterLab on localhost
-#   make test  - build or reuse .venv, then run unit tests and every notebook under nbval
+#   make test  - build or reuse .venv, then lint, run unit tests and every notebook under nbval
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 COURSE := $(VENV)/.course-installed
 DEV    := $(VENV)/.dev-installed
+SITE_TOOLS := $(VENV)/.site-installed
 PORT   ?= 8888
 LAB_FLAGS ?=
 # JupyterLab refuses to run as root unless told to; workshop VMs and containers often are root.
@@ -21,14 +22,26 @@ TRAINING_NOTEBOOKS = $(sort $(shell grep -l -E '$(TRAINS)' $(NOTEBOOKS)))
 NBVAL = $(BIN)/python -m pytest -q -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tools/nbval_sanitize.cfg -o filterwarnings=
 
-.PHONY: lab test test-portable unit notebooks execute bench venv clean help
+# The website: sources gathered into build/site-src, HTML in build/html (.nojekyll: the stamp of a finished build,
+# and what GitHub Pages needs to serve folders whose names start with "_").
+SITE_HTML := build/html/.nojekyll
+SITE_SOURCES = $(NOTEBOOKS) $(wildcard docs/*.md docs/*.py) README.md README.zh-CN.md
+# MathJax 3 from the npm registry, checked against the digest of the release the site was made with.
+MATHJAX_VERSION := 3.2.2
+MATHJAX := build/vendor/mathjax-$(MATHJAX_VERSION).tgz
+MATHJAX_SHA256 := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: lab test lint test-portable unit notebooks execute bench venv clean help site browser-test
 
 help:
 	@echo "make lab      install (first time only) and start JupyterLab on notebooks/"
-	@echo "make test     unit tests, then strict nbval over every notebook"
+	@echo "make test     lint, unit tests, then strict nbval over every notebook"
 	@echo "make test-portable  the training notebooks again, on the kernels of other CPUs (ATEN_CPU_CAPABILITY)"
 	@echo "make execute  re-run every notebook top to bottom and store its outputs"
 	@echo "make bench    speed and memory figures quoted in README"
+	@echo "make site     the course as a static website in build/html (needs the npm registry the first time)"
+	@echo "make browser-test  JupyterLab and the website driven in Chromium (apt-get install chromium)"
 
 $(COURSE): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,14 +54,25 @@ $(DEV): $(COURSE) requirements-dev.txt
 	$(BIN)/python -m pip install -r requirements-dev.txt
 	touch $@
 
+$(SITE_TOOLS): $(DEV) requirements-site.txt
+	$(BIN)/python -m pip install --quiet -r requirements-site.txt
+	touch $@
+
 venv: $(DEV)
 
+# Trusting the course's own notebooks lets JupyterLab show their stored widgets and figures before anything runs.
 lab: $(COURSE)
+	$(BIN)/jupyter trust $(NOTEBOOKS) >/dev/null
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG) --port=$(PORT) $(LAB_FLAGS)
 
 test: $(DEV)
+	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) notebooks
+
+# ruff, configured in pyproject.toml: the course's code is read as teaching material, so it is linted first.
+lint: $(DEV)
+	$(BIN)/ruff check
 
 unit: $(DEV)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2 tests lrcourse --doctest-modules
@@ -69,6 +93,31 @@ execute: $(DEV)
 
 bench: $(DEV)
 	$(BIN)/python tools/bench.py
+
+$(MATHJAX):
+	mkdir -p $(@D)
+	cd $(@D) && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null
+	$(BIN)/python -c "import hashlib, sys; digest = hashlib.sha256(open('$@', 'rb').read()).hexdigest(); \
+		sys.exit(0 if digest == '$(MATHJAX_SHA256)' else f'$@: sha256 {digest}, expected $(MATHJAX_SHA256)')" \
+		|| (rm -f $@; exit 1)
+
+# The committed outputs as they are (nothing is executed); any Sphinx warning fails the build; then
+# docs/check_links.py checks every link and anchor inside the site offline (Sphinx's linkcheck needs the network).
+$(SITE_HTML): $(SITE_TOOLS) $(MATHJAX) $(SITE_SOURCES)
+	rm -rf build/site-src build/site-doctrees build/html
+	mkdir -p build/site-src/_static/mathjax
+	cp -p docs/*.md docs/conf.py README.md README.zh-CN.md build/site-src/
+	cp -Rp notebooks build/site-src/
+	tar -xzf $(MATHJAX) -C build/site-src/_static/mathjax --strip-components=2 package/es5
+	$(BIN)/sphinx-build -W --keep-going -q -b html -d build/site-doctrees build/site-src build/html
+	$(BIN)/python docs/check_links.py build/html
+	touch $@
+
+site: $(SITE_HTML)
+
+browser-test: $(SITE_HTML)
+	rm -rf build/browser-screenshots
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/browser_*.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

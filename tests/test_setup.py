@@ -5,7 +5,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -29,7 +28,7 @@ def pins(path):
 
 
 def test_every_requirement_is_pinned_exactly():
-    for path in ("requirements.txt", "requirements-dev.txt"):
+    for path in ("requirements.txt", "requirements-dev.txt", "requirements-site.txt"):
         for name, version in pins(path).items():
             assert re.fullmatch(r"\d+(\.\d+)+", version), f"{path}: {name} is not pinned with =="
     assert pins("requirements.txt")["torch"] == "2.14.1"
@@ -62,10 +61,13 @@ def test_environment_yml_names_every_requirement_at_the_same_minor_version():
     assert set(pip) <= set(pins("requirements.txt") | pins("requirements-dev.txt")), "a pip entry not in requirements"
 
 
-def test_ci_runs_make_test_then_the_portability_check():
+def test_ci_runs_make_test_the_portability_check_the_site_and_the_browser_tests():
     script = (ROOT / ".ci" / "run").read_text()
-    commands = [l.strip() for l in script.splitlines() if l.strip() and not l.startswith("#")]
-    assert commands[-2:] == ["make test", "make test-portable"]
+    commands = [line.strip() for line in script.splitlines() if line.strip() and not line.startswith("#")]
+    steps = [c for c in commands if c.startswith("make ")]
+    assert steps == ["make test", "make test-portable", "make site", "make browser-test"]
+    # Chromium is installed from Debian's packages before the browser tests when it is missing.
+    assert any("apt-get install" in c and "chromium" in c for c in commands[: commands.index("make browser-test")])
     assert "set -euo pipefail" in commands
     assert os.access(ROOT / ".ci" / "run", os.X_OK)
 
@@ -131,3 +133,53 @@ def test_make_lab_serves_jupyterlab(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+# lc.setup(): the one call that opens every lesson.
+
+
+@pytest.fixture
+def restored_globals():
+    """lc.setup changes process-wide state (rcParams, numpy printing, torch's seed); put it back afterwards."""
+    import matplotlib as mpl
+    import numpy as np
+
+    printoptions = np.get_printoptions()
+    with mpl.rc_context():
+        yield
+    np.set_printoptions(**printoptions)
+
+
+def test_lc_setup_styles_seeds_and_sets_print_options_silently(restored_globals, capsys):
+    import matplotlib as mpl
+    import numpy as np
+    import torch
+
+    import lrcourse as lc
+    from lrcourse.plotting import STYLE
+
+    mpl.rcdefaults()
+    np.set_printoptions(precision=8, suppress=False)
+    assert lc.setup(seed=7) is None
+    assert capsys.readouterr() == ("", "")
+    drawn = torch.rand(3)
+    torch.manual_seed(7)
+    assert torch.equal(drawn, torch.rand(3)), "lc.setup(seed=7) must seed torch as torch.manual_seed(7) does"
+    assert np.get_printoptions()["precision"] == 6 and np.get_printoptions()["suppress"] is True
+    styled = mpl.RcParams(STYLE)  # validated as rcParams are, so (7.0, 3.4) reads back as [7.0, 3.4]
+    for key in STYLE:
+        assert mpl.rcParams[key] == styled[key], key
+    lc.setup()  # the default seed is 0
+    drawn = torch.rand(3)
+    torch.manual_seed(0)
+    assert torch.equal(drawn, torch.rand(3))
+
+
+@pytest.mark.parametrize(
+    ("seed", "error"), [(-1, ValueError), (True, TypeError), (1.0, TypeError), ("0", TypeError), (None, TypeError)]
+)
+def test_lc_setup_rejects_a_seed_that_is_not_an_int_at_least_zero(restored_globals, seed, error):
+    import lrcourse as lc
+
+    with pytest.raises(error, match="seed"):
+        lc.setup(seed=seed)
