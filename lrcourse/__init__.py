@@ -8,7 +8,7 @@ The public names live in one module per concern and are re-exported here:
 - ``plotting``: :func:`plot_schedules`, :func:`use_style`
 - ``widgets``: :func:`explore`
 - ``pitfalls``: :func:`expect`, to demonstrate an error or warning in a lesson
-- ``exercises``: :func:`check`, the exercise checker
+- ``exercises``: :func:`check`, the exercise checker, and :func:`hint`
 - ``data``, ``models``: the offline digits task and small seeded models for it
 - ``training``: :func:`fit`, :class:`History`, :func:`evaluate`; ``checkpoint`` saves and resumes its runs
 - ``comparison``: :func:`compare`, :func:`lr_grid`, :class:`Comparison`: schedules side by side over several seeds
@@ -31,7 +31,7 @@ __all__, __getattr__, __dir__ = _lazy.exports(
         "averaging": ("InverseSqrtLR", "check_scheduler", "compare_averages", "compare_schedule_free", "fit_averaged"),
         "comparison": ("Comparison", "compare", "differs", "lr_grid"),
         "distributed": ("DDPResult", "DDPRun", "ddp_fit"),
-        "exercises": ("check",),
+        "exercises": ("check", "hint"),
         "lr_finder": ("LRFinderResult", "lr_find"),
         "notebook": ("setup",),
         "pitfalls": ("expect",),

@@ -17,7 +17,13 @@ def exercises():
         expected=lambda: lc.simulate(lambda o: StepLR(o, step_size=10, gamma=0.5), 40).lr, steps=40,
     )
     value = Exercise(id="99.2", task="Give 2 ** 0.5.", hint="Use a power.", expected=lambda: 2**0.5, kind="value")
-    return {schedule.id: schedule, value.id: value}
+    choice = Exercise(
+        id="99.3", task="Which option halves 0.1 after 10 steps, and what is the LR then? 1, 2 or 3.",
+        hint="Simulate each.", kind="value", skill="choose",
+        expected=lambda: [2, lc.simulate(lambda o: StepLR(o, step_size=10, gamma=0.5), 11).lr[10]],
+        why_not={1: "it never changes the LR.", 3: "it halves every 5 steps."},
+    )
+    return {exercise.id: exercise for exercise in (schedule, value, choice)}
 
 
 @pytest.fixture
@@ -26,11 +32,18 @@ def check(exercises):
     return lambda exercise_id, answer: core.check(exercise_id, answer, exercises)
 
 
-def test_unattempted_gives_the_task_and_a_hint_and_raises_nothing(check):
+def test_unattempted_gives_the_task_and_hides_the_hint_and_raises_nothing(check):
     verdict = check("99.1", None)
     assert not verdict
-    assert repr(verdict) == "Not attempted yet. Halve the LR every 10 steps. Hint: StepLR takes step_size and gamma."
+    assert repr(verdict) == 'Not attempted yet. Halve the LR every 10 steps. For a hint, run lc.hint("99.1").'
     assert not check("99.1", ...)
+
+
+def test_the_hint_is_shown_when_asked_for(exercises):
+    shown = core.hint("99.1", exercises)
+    assert repr(shown) == str(shown) == "Hint 99.1: StepLR takes step_size and gamma."
+    with pytest.raises(ValueError, match=r"exercise_id must be one of the course's exercises \(99.1, 99.2, 99.3\)"):
+        core.hint("03", exercises)
 
 
 def test_a_right_answer_passes_in_any_form(check):
@@ -41,11 +54,13 @@ def test_a_right_answer_passes_in_any_form(check):
     assert str(check("99.1", make)) == "Correct: all 40 steps match."
 
 
-def test_a_wrong_answer_says_at_which_step(check):
+def test_a_wrong_answer_says_at_which_step_and_which_way_but_not_the_answer(check):
     verdict = check("99.1", lambda o: StepLR(o, step_size=5, gamma=0.5))
     assert not verdict
-    assert str(verdict).startswith("Not yet: at step 5 your LR is 0.05, expected 0.1 (")
-    assert "Hint: StepLR takes step_size and gamma." in str(verdict)
+    assert str(verdict) == ('Not yet: at step 5 your LR is 0.05, too low; 35 of 40 steps differ. '
+                            'For a hint, run lc.hint("99.1").')
+    assert "0.1" not in str(verdict) and "StepLR takes" not in str(verdict)  # neither the expected LR nor the hint
+    assert "too high" in str(check("99.1", lambda o: StepLR(o, step_size=20, gamma=0.5)))
 
 
 def test_wrong_length_and_broken_answers(check):
@@ -56,20 +71,40 @@ def test_wrong_length_and_broken_answers(check):
 
 def test_value_exercises(check):
     assert check("99.2", np.sqrt(2))
-    assert str(check("99.2", 1.4)) == "Not yet: your value (1.4) is off. Hint: Use a power."
+    assert str(check("99.2", 1.4)) == 'Not yet: your value (1.4) is too low. For a hint, run lc.hint("99.2").'
+    assert "is too high" in str(check("99.2", 1.5))
+    assert "is not a number" in str(check("99.2", float("nan")))
     assert "expected a number" in str(check("99.2", "one"))
 
 
+def test_choose_exercises_say_what_goes_wrong_with_the_option_chosen(check):
+    assert check("99.3", [2, 0.05])
+    assert str(check("99.3", [1, 0.1])) == "Not yet: option 1: it never changes the LR."
+    assert str(check("99.3", 3)) == "Not yet: expected shape (2,), got ()."
+    assert str(check("99.3", [4, 0.05])) == "Not yet: the options are 1, 2, 3; you chose 4."
+    assert "at index 1 (0.1) is too high" in str(check("99.3", [2, 0.1]))  # the right option, a wrong number
+
+
+def test_an_exercise_states_a_known_skill_and_a_choice_says_why_not():
+    make = lambda **kw: Exercise(id="99.4", task="", hint="", expected=lambda: 0, kind="value", **kw)  # noqa: E731
+    with pytest.raises(ValueError, match="skill must be one of"):
+        make(skill="guess")
+    with pytest.raises(ValueError, match="why_not must be given for skill='choose'"):
+        make(skill="choose")
+    with pytest.raises(ValueError, match="why_not must be given for skill='choose' and only then"):
+        make(skill="predict", why_not={1: "no"})
+
+
 def test_bad_ids_and_exercises(check):
-    with pytest.raises(ValueError, match=r"must be one of the course's exercises \(99.1, 99.2\), got 'nope'"):
+    with pytest.raises(ValueError, match=r"must be one of the course's exercises \(99.1, 99.2, 99.3\), got 'nope'"):
         check("nope", 1)
     with pytest.raises(ValueError, match="kind must be one of"):
-        Exercise(id="99.3", task="", hint="", expected=lambda: 0, kind="essay")
+        Exercise(id="99.4", task="", hint="", expected=lambda: 0, kind="essay")
 
 
 def test_collect_gathers_each_lessons_exercises_and_rejects_an_id_used_twice(exercises):
-    first, second = exercises.values()
-    lessons = [types.SimpleNamespace(EXERCISES=(first,)), types.SimpleNamespace(EXERCISES=(second,))]
+    first, second, third = exercises.values()
+    lessons = [types.SimpleNamespace(EXERCISES=(first,)), types.SimpleNamespace(EXERCISES=(second, third))]
     collected = collect(lessons)
     assert dict(collected) == exercises
     with pytest.raises(TypeError):
@@ -82,6 +117,7 @@ def test_lc_check_judges_against_the_course_exercises():
     """lc.check is core.check over lrcourse.exercises.EXERCISES, which every lesson_NN module feeds."""
     exercise_id = sorted(EXERCISES)[0]
     assert repr(lc.check(exercise_id, None)) == repr(core.check(exercise_id, None, EXERCISES))
+    assert lc.hint(exercise_id) == core.hint(exercise_id, EXERCISES)
     assert "99.1" not in EXERCISES
     with pytest.raises(ValueError, match="exercise_id must be one of the course's exercises"):
         lc.check("99.1", None)

@@ -1,8 +1,9 @@
-"""Exercise checkers: ``check(exercise_id, answer)``; each lesson's exercises are in ``lesson_NN.EXERCISES``."""
+"""Exercise checkers: ``check(exercise_id, answer)`` and ``hint(exercise_id)``; each lesson's exercises are in
+``lesson_NN.EXERCISES``."""
 from importlib import import_module
 
 from . import core
-from .core import Exercise, Verdict, collect
+from .core import SKILLS, Exercise, Hint, Verdict, collect
 
 # The lessons whose exercises the course checks, in order; a new lesson's module is added here.
 LESSONS = (
@@ -31,10 +32,21 @@ def check(exercise_id: str, answer) -> Verdict:
 
     Example::
 
-        >>> check("03.1", None)          # not attempted yet: a hint, no error
+        >>> check("03.1", None)          # not attempted yet: the task, no error
         Not attempted yet. ...
     """
     return core.check(exercise_id, answer, EXERCISES)
 
 
-__all__ = ["EXERCISES", "LESSONS", "Exercise", "Verdict", "check", "collect"]
+def hint(exercise_id: str) -> Hint:
+    """The hint to the course's exercise ``exercise_id``, for when a learner asks for it.
+
+    Example::
+
+        >>> hint("03.1")
+        Hint 03.1: ...
+    """
+    return core.hint(exercise_id, EXERCISES)
+
+
+__all__ = ["EXERCISES", "LESSONS", "SKILLS", "Exercise", "Hint", "Verdict", "check", "collect", "hint"]
