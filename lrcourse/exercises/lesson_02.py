@@ -18,7 +18,7 @@ EXERCISE_2 = Exercise(
     id="02.2",
     task="Backbone at lr=0.01, head at lr=0.1, one StepLR(step_size=30, gamma=0.1) stepped per epoch: "
          "give [backbone LR, head LR] in force at epoch 75.",
-    hint="A scheduler scales each group from that group's own starting LR: "
+    hint="StepLR multiplies each group's own LR, so each group decays from its own start: "
          "lc.simulate(..., groups=[0.01, 0.1]).lrs[75] holds both.",
     expected=lambda: [formulas.step_lr(75, 0.01, step_size=30, gamma=0.1),
                       formulas.step_lr(75, 0.1, step_size=30, gamma=0.1)],
