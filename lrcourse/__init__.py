@@ -3,7 +3,7 @@
 The public names live in one module per concern and are re-exported here:
 
 - ``simulation``: :func:`simulate`, :class:`Trace`
-- ``formulas``: the closed form of every built-in schedule, as ``lc.formulas.step_lr`` etc.
+- ``formulas``: the closed form of every built-in schedule fixed in advance, as ``lc.formulas.step_lr`` etc.
 - ``notebook``: :func:`setup`, the first call of every lesson (style, seed, print options)
 - ``plotting``: :func:`plot_schedules`, :func:`use_style`
 - ``widgets``: :func:`explore`
@@ -11,7 +11,8 @@ The public names live in one module per concern and are re-exported here:
 - ``exercises``: :func:`check`, the exercise checker, and :func:`hint`
 - ``data``, ``models``: the offline digits task and small seeded models for it
 - ``training``: :func:`fit`, :class:`History`, :func:`evaluate`; ``checkpoint`` saves and resumes its runs
-- ``comparison``: :func:`compare`, :func:`lr_grid`, :class:`Comparison`: schedules side by side over several seeds
+- ``comparison``: :func:`compare`, :func:`lr_grid`, :class:`Comparison`, :func:`differs`: schedules side by side
+  over several seeds
 - ``lr_finder``: :func:`lr_find`, :class:`LRFinderResult`
 - ``distributed``: :func:`ddp_fit`, :class:`DDPRun`, :class:`DDPResult`: DDP on several CPU processes,
   and the LR scaling rules

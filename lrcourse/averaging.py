@@ -261,7 +261,7 @@ def fit_averaged(
 
         model.train(); optimizer.train()
         for x, y in train_loader:
-            loss(model(x), y).backward(); optimizer.step(); optimizer.zero_grad()
+            optimizer.zero_grad(); loss(model(x), y).backward(); optimizer.step()
             ema.update_parameters(model)                 # with ema_decay: every step
             scheduler.step()                             # step_per="batch", before swa_start
         if epoch >= swa_start:

@@ -274,8 +274,10 @@ def compare(
         step_per: ``"epoch"`` or ``"batch"``, for all, or a dict name -> either.
         data: ``(train_loader, val_loader)``; default :func:`lrcourse.data.digits` with seed 0.
 
-    Source: the protocol of fair comparisons in Bouthillier et al. (2021), "Accounting for
-    variance in machine learning benchmarks": vary the seeds, report the spread.
+    Source: adapted from Bouthillier et al. (2021), "Accounting for Variance in Machine Learning
+    Benchmarks": vary the seeds and report the spread.  They also vary the data split and compare
+    with a statistical test (the probability that one pipeline beats the other); here the split is
+    fixed by ``data`` and :func:`differs` is a rule of thumb on the spread, not a test.
     """
     schedules = _check_schedules(schedules)
     _checks.callable_("model", model, "seed -> torch.nn.Module, such as lrcourse.models.mlp")

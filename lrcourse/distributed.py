@@ -36,8 +36,10 @@ Two entry points run the same code, :func:`train_rank`, in every rank:
 
 Sources: Goyal et al. (2017), "Accurate, Large Minibatch SGD: Training
 ImageNet in 1 Hour", arXiv:1706.02677 (linear rule, gradual warm-up);
-Malladi et al. (2022), "On the SDEs and Scaling Rules for Adaptive Gradient
-Algorithms", arXiv:2205.10287 (square-root rule for Adam); the
+adapted from Malladi et al. (2022), "On the SDEs and Scaling Rules for
+Adaptive Gradient Algorithms", arXiv:2205.10287 (square-root rule for Adam),
+whose rule also changes Adam's betas and epsilon with the batch, where
+:func:`scaled_lr` scales the LR alone (see there); the
 ``torch.nn.parallel.DistributedDataParallel`` and
 ``torch.utils.data.distributed.DistributedSampler`` docs.
 """
@@ -92,7 +94,11 @@ def scaled_lr(lr: float, world_size: int, scale: str) -> float:
         (0.4, 0.002, 0.1)
 
     Source: Goyal et al. (2017), arXiv:1706.02677, section 2.1 (linear);
-    Malladi et al. (2022), arXiv:2205.10287 (square root, for Adam and RMSprop).
+    adapted from Malladi et al. (2022), arXiv:2205.10287 (square root, for Adam
+    and RMSprop): for a batch :math:`k` times larger their rule also sets
+    :math:`1 - \beta_i` to :math:`k(1 - \beta_i)` and :math:`\epsilon` to
+    :math:`\epsilon/\sqrt{k}`; here only the LR changes, and the betas and
+    epsilon keep their values.
     """
     lr = _checks.positive("lr", lr)
     world_size = _checks.positive_int("world_size", world_size)

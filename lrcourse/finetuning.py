@@ -5,7 +5,8 @@ parameter groups of one optimizer:
 
 - **discriminative (layer-wise) LR decay**: the head, which starts from
   scratch, gets the full LR and each layer below it a factor less, so the
-  pre-trained features move less (ULMFiT; BERT's LLRD);
+  pre-trained features move less (ULMFiT's discriminative fine-tuning; the
+  layer-wise LR decay of BERT and ELECTRA fine-tuning recipes);
 - **a frozen body**: the lowest layers get no group at all;
 - **no weight decay on biases and norms**: decay pulls a weight matrix
   towards zero, which regularises it; pulling a bias or a norm's scale to
@@ -62,8 +63,9 @@ def decays(param: torch.Tensor) -> bool:
 
     Source: timm's ``param_groups_weight_decay`` (``param.ndim <= 1`` or a
     bias); Hugging Face's ``Trainer.get_decay_parameter_names`` (no biases, no
-    LayerNorm weights); Loshchilov & Hutter (2019), "Decoupled Weight Decay
-    Regularization".
+    norm weights).  The rule is these libraries' convention: Loshchilov &
+    Hutter (2019), "Decoupled Weight Decay Regularization", define the decay
+    itself, not which parameters get it.
     """
     return param.ndim > 1
 

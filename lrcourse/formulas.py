@@ -1,7 +1,9 @@
 r"""Closed forms of PyTorch's built-in learning-rate schedules.
 
-One function per scheduler in ``torch.optim.lr_scheduler``, with the
-scheduler's own parameter names.  Each gives the learning rate in force at
+One function per scheduler of ``torch.optim.lr_scheduler`` whose schedule is
+fixed in advance (all but ``LambdaLR`` and ``MultiplicativeLR``, whose
+function is yours, and ``ReduceLROnPlateau``, which follows a metric), plus
+``SWALR``, with the scheduler's own parameter names.  Each gives the learning rate in force at
 step ``t``, i.e. after ``t`` calls to ``scheduler.step()``:
 
 - ``t`` an int gives a Python float;
@@ -759,8 +761,9 @@ def chained(t, pieces, base_lr):
     multiplies the LR in force by a ratio each step (``StepLR``,
     ``MultiStepLR``, ``ExponentialLR``, ``ConstantLR``, ``LinearLR``,
     ``PolynomialLR``, ``MultiplicativeLR``, and ``CosineAnnealingLR`` with
-    ``eta_min=0`` up to ``T_max``).  ``LambdaLR`` and ``OneCycleLR`` set the
-    LR outright instead, so in a chain they overwrite the others.
+    ``eta_min=0`` up to ``T_max``).  ``LambdaLR``, ``OneCycleLR``, ``CyclicLR``
+    and ``CosineAnnealingWarmRestarts`` set the LR outright instead, so in a
+    chain they overwrite the schedulers stepped before them.
 
     Example::
 
@@ -791,7 +794,7 @@ def linear_warmup_lr(t, base_lr, warmup_steps, start_factor=0.0):
         \quad s = \text{start\_factor},\; w = \text{warmup\_steps}
 
     ``LinearLR(start_factor=s, total_iters=w)`` for ``s > 0``.  With ``s = 0``
-    (the default, and the warm-up of most transformer recipes) it is
+    (the default, and Hugging Face's warm-up) it is
     ``LambdaLR(lr_lambda=lambda t: min(1, t / w))``, which LinearLR cannot
     give: it rejects ``start_factor=0``.
 
@@ -800,8 +803,11 @@ def linear_warmup_lr(t, base_lr, warmup_steps, start_factor=0.0):
         >>> linear_warmup_lr([0, 1, 2, 4, 9], base_lr=0.1, warmup_steps=4)
         array([0.   , 0.025, 0.05 , 0.1  , 0.1  ])
 
-    Source: Goyal et al. (2017), "Accurate, Large Minibatch SGD: Training
-    ImageNet in 1 Hour", section 2.2 (gradual warm-up);
+    Source: adapted from Goyal et al. (2017), "Accurate, Large Minibatch SGD:
+    Training ImageNet in 1 Hour", section 2.2 (gradual warm-up), which starts
+    from the small-batch LR, :math:`1/k` of the target for a batch :math:`k`
+    times larger (``start_factor = 1/k``, 1/32 for their 8k batch), over 5
+    epochs; the default here starts from 0, as Hugging Face's warm-ups do.
     ``torch.optim.lr_scheduler.LinearLR`` docs.
     """
     t, scalar = _steps(t)
@@ -941,12 +947,15 @@ def wsd_lr(t, base_lr, warmup_steps, stable_steps, decay_steps, min_lr=0.0, deca
         >>> wsd_lr([0, 2, 4, 8, 10, 12, 20], base_lr=0.1, warmup_steps=4, stable_steps=6, decay_steps=4)
         array([0.  , 0.05, 0.1 , 0.1 , 0.1 , 0.05, 0.  ])
 
-    Source: Hu et al. (2024), "MiniCPM: Unveiling the Potential of Small
-    Language Models with Scalable Training Strategies", arXiv:2404.06395,
-    section 4 (the WSD scheduler); Hägele et al. (2024), arXiv:2405.18392
-    (the 1-sqrt cool-down).  In torch: ``SequentialLR([LinearLR,
-    ConstantLR(factor=1), LinearLR(start_factor=1, end_factor=0)])`` for the
-    linear shape.
+    Source: adapted from Hu et al. (2024), "MiniCPM: Unveiling the Potential
+    of Small Language Models with Scalable Training Strategies",
+    arXiv:2404.06395, section 4 (the WSD scheduler), whose own cool-down is
+    exponential, :math:`0.5^{(t - w - S)/T}` with a half-life :math:`T`, over
+    about the last 10% of the steps; the shapes here are those Hägele et al.
+    (2024), arXiv:2405.18392, compare (linear, cosine, and their 1-sqrt).  In
+    torch, for the linear shape: ``SequentialLR([LambdaLR(warm-up factor),
+    ConstantLR(factor=1), LinearLR(start_factor=1, end_factor=min_lr / base_lr)])``,
+    or ``LinearLR`` for the warm-up when ``warmup_start_factor > 0``.
     """
     warmup_steps = _checks.positive_int("warmup_steps", warmup_steps)
     stable_steps = _checks.positive_int("stable_steps", stable_steps)

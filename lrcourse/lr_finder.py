@@ -1,4 +1,4 @@
-"""The learning-rate range test: sweep the LR upwards over a few hundred batches and watch the loss.
+"""The learning-rate range test: sweep the LR upwards over about a hundred batches and watch the loss.
 
 Train for one short run while the LR grows exponentially from tiny to huge.
 At first the loss barely moves, then it falls, then it blows up.  A good
@@ -149,8 +149,12 @@ def lr_find(
         diverge: stop once the smoothed loss exceeds this multiple of its best (> 1).
 
     Source: L. N. Smith, "Cyclical Learning Rates for Training Neural Networks", WACV 2017,
-    section 3.3 (the range test); the exponential sweep, smoothing and stopping rule follow
-    S. Gugger, "How Do You Find A Good Learning Rate" (2017), as in fastai's ``lr_find``.
+    section 3.3 (the range test, with a linear sweep); the exponential sweep, the bias-corrected
+    smoothing and the stopping rule are adapted from S. Gugger, "How Do You Find A Good Learning
+    Rate" (2017), and fastai's ``lr_find``.  The sweep's defaults are theirs (1e-7 to 10 in 100
+    steps); two others differ: the newest loss weighs ``smooth=0.05`` here, 0.02 there (their
+    ``beta=0.98``), and the sweep stops at ``diverge=5`` times the best smoothed loss, 4 times there.
+    The suggestion, the steepest fall, is like fastai's ``steep`` (``_steepest_descent`` says which points it skips).
     """
     train_loader, _ = check_data(data)
     _checks.torch_module("model", model)

@@ -29,8 +29,9 @@ class History:
     ``lr[i]`` is the learning rate (param group 0) in force at optimizer
     step ``i``; ``train_loss``, ``val_loss`` and ``val_acc`` hold one value
     per finished epoch.  ``diverged_at`` is ``None``, or the step whose loss
-    was NaN or infinite: the run stopped there, so ``lr`` ends just before
-    it and the epoch it happened in is not recorded.
+    was NaN or infinite (when it is the validation loss, the step after the
+    epoch's last): the run stopped there, so ``lr`` ends just before it and
+    the epoch it happened in is not recorded.
     """
 
     lr: np.ndarray
@@ -158,8 +159,8 @@ def fit(
     ReduceLROnPlateau, ``scheduler.step(val_loss)``).  This is the order
     torch requires since 1.1: the optimizer steps first.
 
-    A loss that becomes NaN or infinite stops the run at that step, with one
-    printed line; ``History.diverged_at`` records the step.
+    A training or validation loss that becomes NaN or infinite stops the
+    run there, with one printed line; ``History.diverged_at`` records the step.
 
     Example::
 
