@@ -3,8 +3,8 @@
 One training run says little on a task this small: another seed moves the
 final accuracy by a few validation images, as much as switching schedule
 does.  :func:`compare` therefore trains every schedule once per seed, from
-the same initial weights and batch order for a given seed, and reports the
-mean and the spread (max - min) over the seeds.  A conclusion drawn from
+the same initial weights for a given seed and on the same batches, and
+reports the mean and the spread (max - min) over the seeds.  A conclusion drawn from
 the leaderboard should hold for the means *and* survive the spread.
 
 :func:`lr_grid` is the baseline's half of a fair comparison: the constant LR
@@ -249,8 +249,11 @@ def compare(
         fit(net, opt, sched, data=data, epochs=epochs, step_per=step_per[name], seed=seed)
 
     So for a given seed all schedules start from the same weights and see
-    the batches in the same order; only the schedule differs.  The split
-    into training and validation images stays the same (``data``).
+    the batches in the same order; only the schedule differs.  The course's
+    digits loaders shuffle by their own seed and the epoch, so every run, of
+    any seed, sees the same batches; the seed changes the order only of a
+    ``shuffle=True`` loader.  The split into training and validation images
+    stays the same (``data``).
 
     Example::
 
@@ -270,7 +273,8 @@ def compare(
         optimizer: called as ``optimizer(params, lr=...)``; default SGD with momentum 0.9.
         lr: the base LR, one float for all schedules or a dict name -> float with every name.
         epochs: the budget of every run.
-        seeds: ints >= 0, at least one; each one fixes the initial weights and the batch order.
+        seeds: ints >= 0, at least one; each one fixes the initial weights (and the batch order of a
+            ``shuffle=True`` loader; the digits loaders' order does not depend on it).
         step_per: ``"epoch"`` or ``"batch"``, for all, or a dict name -> either.
         data: ``(train_loader, val_loader)``; default :func:`lrcourse.data.digits` with seed 0.
 
