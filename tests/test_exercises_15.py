@@ -5,12 +5,11 @@ checker's closed forms; the tests below step Hugging Face and timm themselves, w
 and find the same numbers.
 """
 import math
-import re
 
 import numpy as np
 import pytest
 import torch
-from torch.optim.lr_scheduler import CosineAnnealingLR, LambdaLR, SequentialLR
+from torch.optim.lr_scheduler import ConstantLR, CosineAnnealingLR, LambdaLR, OneCycleLR, SequentialLR
 
 
 def hugging_face_linear(step, warmup=4, total=20, lr=0.1):
@@ -20,11 +19,10 @@ def hugging_face_linear(step, warmup=4, total=20, lr=0.1):
     return lr * max(0.0, (total - step) / (total - warmup))
 
 
-def warmup_cosine_in_torch(steps=60, warmup=10, lr=0.1):
-    """The fixed loop of 15.2 rebuilt from torch parts: a warm-up from 0 over 10 steps, then a cosine over 50."""
+def record(scheduler_for, steps, lr=1.0):
+    """Step a torch scheduler as a training loop does, and record the LR in force at each step."""
     optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr)
-    scheduler = SequentialLR(optimizer, [LambdaLR(optimizer, lambda t: t / warmup),
-                                         CosineAnnealingLR(optimizer, T_max=steps - warmup)], milestones=[warmup])
+    scheduler = scheduler_for(optimizer)
     lrs = []
     for _ in range(steps):
         lrs.append(optimizer.param_groups[0]["lr"])
@@ -33,10 +31,54 @@ def warmup_cosine_in_torch(steps=60, warmup=10, lr=0.1):
     return np.array(lrs)
 
 
-def wsd_extra_steps(budget=20_000, checkpoint=18_000, cooldown_share=0.1):
-    """From a stable-phase checkpoint: the stable steps still to go, then the budget's cool-down."""
-    cooldown = round(budget * cooldown_share)
-    return (budget - cooldown - checkpoint) + cooldown
+def warmup_cosine_in_torch(steps=60, warmup=10, lr=0.1):
+    """The fixed loop of 15.2 rebuilt from torch parts: a warm-up from 0 over 10 steps, then a cosine over 50."""
+    return record(lambda opt: SequentialLR(opt, [LambdaLR(opt, lambda t: t / warmup),
+                                                 CosineAnnealingLR(opt, T_max=steps - warmup)], milestones=[warmup]),
+                  steps, lr)
+
+
+# 15.3, scaled down 10 times to keep the test quick (every length is scaled alike, and a 200-step cool-down
+# still ends below 1% of the peak): budgets 2,000 and 4,000 steps, a warm-up of 100, WSD's cool-down the
+# last 10%, the checkpoint at step 1,700.
+SCALE, BUDGETS, WARMUP, CHECKPOINT = 10, (2_000, 4_000), 100, 1_700
+
+
+def warm(t):
+    """A linear warm-up from 0 over WARMUP steps, as a LambdaLR factor."""
+    return min(1.0, t / WARMUP)
+
+
+def wsd(budget):
+    """WSD for one budget from torch parts: warm up, hold, then a 1-sqrt cool-down over the budget's last 10%."""
+    cooldown = budget // 10
+    return lambda opt: SequentialLR(opt, [LambdaLR(opt, warm), ConstantLR(opt, factor=1.0, total_iters=budget),
+                                          LambdaLR(opt, lambda t: 1 - math.sqrt(min(t, cooldown) / cooldown))],
+                                    milestones=[WARMUP, budget - cooldown])
+
+
+OPTIONS = {  # option -> budget -> scheduler factory, all set up before the budget is known, except WSD's cool-down
+    1: lambda budget: lambda opt: SequentialLR(opt, [LambdaLR(opt, warm),
+                                                     CosineAnnealingLR(opt, T_max=max(BUDGETS) - WARMUP)],
+                                               milestones=[WARMUP]),
+    2: wsd,
+    3: lambda budget: lambda opt: LambdaLR(opt, lambda t: min((t + 1) / WARMUP, math.sqrt(WARMUP / (t + 1)))),
+    4: lambda budget: lambda opt: OneCycleLR(opt, max_lr=1.0, total_steps=max(BUDGETS),
+                                             pct_start=WARMUP / max(BUDGETS)),
+}
+
+
+def open_budget_answer():
+    """The option whose last LR is at most 1% of the peak at both budgets, stepped in torch; then the steps counted."""
+    fits = [option for option, make in OPTIONS.items()
+            if all(record(make(budget), budget)[-1] <= 0.01 for budget in BUDGETS)]
+    assert len(fits) == 1, fits
+    first_budget = record(wsd(min(BUDGETS)), min(BUDGETS))
+    assert first_budget[CHECKPOINT] == 1.0  # the checkpoint lies in the stable phase: a cool-down can branch later
+    extra = 0
+    for _ in range(CHECKPOINT * SCALE, min(BUDGETS) * SCALE):  # every step from the checkpoint to the budget's end
+        extra += 1
+    return [fits[0], extra]
 
 
 def staircase(epochs=6, batches=10, lr=0.1):
@@ -47,29 +89,31 @@ def staircase(epochs=6, batches=10, lr=0.1):
 SOLUTIONS = {
     "15.1": [hugging_face_linear(0), hugging_face_linear(4), hugging_face_linear(12)],
     "15.2": warmup_cosine_in_torch(),
-    "15.3": [2, wsd_extra_steps()],
+    "15.3": open_budget_answer(),
 }
 
 # (exercise id, wrong answer, text the checker's message must contain)
 MISTAKES = [
-    ("15.1", [0.025, 0.1, 0.05], "at index 0"),  # torch's LinearLR habit: the warm-up starts at lr / W
-    ("15.1", [0.0, 0.1, 0.04], "at index 2"),  # the decay over all 20 steps instead of the 16 after the warm-up
+    ("15.1", [0.025, 0.1, 0.05], "at index 0 (0.025) is too high"),  # torch's habit: the warm-up starts at lr / W
+    ("15.1", [0.0, 0.1, 0.04], "at index 2 (0.04) is too low"),  # the decay over all 20 steps, not the 16 after
     ("15.2", np.zeros(60), "at step 1 "),  # the broken loop: step_update ignored, LR stuck at warmup_lr_init = 0
     ("15.2", staircase(), "at step 1 "),  # step(epoch) per epoch: a staircase counted in epochs
-    ("15.3", [1, 20_000], "at index 0"),  # a cosine over the budget: every budget is a new run
-    ("15.3", [2, 20_000], "at index 1"),  # re-running from scratch instead of branching from the checkpoint
+    ("15.3", [1, 3_000], "still near half its peak at step 20,000"),  # a cosine for the longest budget
+    ("15.3", [3, 3_000], "never anneals"),  # the inverse square root has no end
+    ("15.3", [4, 3_000], "still high at step 20,000"),  # one-cycle for the longest budget
+    ("15.3", [2, 2_000], "at index 1 (2000) is too low"),  # a cool-down started at the checkpoint itself
+    ("15.3", [2, 20_000], "at index 1 (20000) is too high"),  # a new run from scratch
 ]
+
+
+def test_the_15_3_answer_is_wsd_branched_three_thousand_steps_from_the_checkpoint():
+    assert SOLUTIONS["15.3"] == [2, 3_000]
 
 
 def test_hugging_face_gives_the_15_1_answer():
     transformers = pytest.importorskip("transformers", reason="transformers is not installed")
-    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    scheduler = transformers.get_scheduler("linear", optimizer, num_warmup_steps=4, num_training_steps=20)
-    lrs = []
-    for _ in range(13):
-        lrs.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step()
+    lrs = record(lambda opt: transformers.get_scheduler("linear", opt, num_warmup_steps=4, num_training_steps=20),
+                 13, lr=0.1)
     np.testing.assert_allclose([lrs[0], lrs[4], lrs[12]], SOLUTIONS["15.1"], rtol=1e-12)
 
 
@@ -116,6 +160,7 @@ def test_the_checker_messages_do_not_give_the_answers_away():
     for exercise_id, wrong, _ in MISTAKES:
         message = lc.check(exercise_id, wrong).message
         if exercise_id == "15.3":
-            assert not re.search(r"(?<![\d,])2,?000(?![\d,])", message) and "WSD" not in message.split("Hint:")[1]
+            assert "3000" not in message and "3,000" not in message and "WSD" not in message, message
+            assert "option 2" not in message, message
         if exercise_id == "15.1":
-            assert "0.05" not in message.split("is off")[1]
+            assert "0.05" not in message, message
