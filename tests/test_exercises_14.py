@@ -1,5 +1,11 @@
-"""Lesson 14 exercises: worked solutions and plausible mistakes, checked by test_exercises_contract.py."""
-from torch.optim.lr_scheduler import ChainedScheduler, ExponentialLR, LRScheduler
+"""Lesson 14 exercises: worked solutions and plausible mistakes, checked by test_exercises_contract.py.
+
+References come from torch's schedulers stepped directly, or from closed forms written out here.
+"""
+import math
+
+import torch
+from torch.optim.lr_scheduler import ChainedScheduler, CosineAnnealingLR, ExponentialLR, LRScheduler
 from torch.optim.swa_utils import SWALR
 
 from lrcourse.averaging import InverseSqrtLR
@@ -53,10 +59,41 @@ def inverse_sqrt_chain_lrs():
     return [trace.lr[3], trace.lr[16]]
 
 
+def swa_entry_lr():
+    """The LR in force at epoch 30 of CosineAnnealingLR(T_max=40) from 0.1: its closed form, written out."""
+    return 0.1 * (1 + math.cos(math.pi * 30 / 40)) / 2
+
+
+def swa_run_lrs(both):
+    """The SWA recipe stepped per epoch, SWALR alone from epoch 30 (or, wrongly, both schedulers): 40 LRs."""
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    cosine = CosineAnnealingLR(optimizer, T_max=40)
+    swa = SWALR(optimizer, swa_lr=0.05, anneal_epochs=5)
+    lrs = []
+    for epoch in range(40):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        if epoch < 30 or both:
+            cosine.step()
+        if epoch >= 30:
+            swa.step()
+    return lrs
+
+
+def test_the_swa_recipe_anneals_from_the_lr_in_force_and_holds_swa_lr():
+    """14.4's situation, checked against torch: SWALR alone starts at the cosine's LR and holds 0.05 from epoch 35."""
+    lrs = swa_run_lrs(both=False)
+    assert math.isclose(lrs[30], swa_entry_lr(), rel_tol=1e-12)
+    assert all(math.isclose(lr, 0.05, rel_tol=1e-12) for lr in lrs[35:])
+    assert all(a < b for a, b in zip(lrs[30:35], lrs[31:36]))
+    assert any(not math.isclose(a, b, rel_tol=1e-6) for a, b in zip(swa_run_lrs(both=True)[31:35], lrs[31:35]))
+
+
 SOLUTIONS = {
     "14.1": lambda opt: SWALR(opt, swa_lr=0.01, anneal_epochs=20, anneal_strategy="linear"),
     "14.2": inverse_sqrt_chain_lrs(),
     "14.3": chain(LinearWarmupLR),
+    "14.4": [2, swa_entry_lr()],
 }
 
 # (exercise id, wrong answer, text the checker's message must contain)
@@ -67,4 +104,8 @@ MISTAKES = [
     ("14.2", [0.1, 0.1 * 0.5], "at index 0"),  # forgets the exponential factor
     ("14.3", chain(ClosedFormWarmupLR), "at step 2 "),  # closed form in get_lr: gamma applied once, not t times
     ("14.3", chain(LateWarmupLR), "raised AttributeError"),  # attribute set after super().__init__
+    ("14.4", [1, swa_entry_lr()], "lags behind"),
+    ("14.4", [3, swa_entry_lr()], "never reaches swa_lr"),
+    ("14.4", [4, swa_entry_lr()], "within the first"),
+    ("14.4", [2, 0.1], "at index 1"),  # SWALR's start taken to be the optimizer's initial lr
 ]
