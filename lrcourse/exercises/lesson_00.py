@@ -1,40 +1,60 @@
-"""Lesson 00 exercises: the blog's StepLR loop recorded correctly, per-batch stepping, get_lr() vs the LR in force."""
-import numpy as np
+"""Lesson 00 exercises: the blog's StepLR loop recorded correctly, a per-batch loop debugged, get_lr() predicted."""
+import warnings
+
+import torch
+from torch.optim.lr_scheduler import StepLR
 
 from .. import formulas
+from ..simulation import simulate
 from .core import Exercise
 
 EXERCISE_1 = Exercise(
     id="00.1",
     task="Record the LR in force at each of the blog's 100 epochs "
          "(StepLR(step_size=30, gamma=0.1), lr=0.001, one scheduler.step() per epoch).",
-    hint="Append optimizer.param_groups[0]['lr'] before optimizer.step(), then call scheduler.step(): "
-         "the list starts at 0.001 and first drops at epoch 30.",
-    expected=lambda: formulas.step_lr(np.arange(100), 0.001, step_size=30, gamma=0.1),
-    kind="schedule", steps=100, lr=0.001)
+    hint="Epoch t trains with the LR that its optimizer.step() reads. "
+         "Look at optimizer.param_groups[0]['lr'] at that moment, not after scheduler.step().",
+    expected=lambda: formulas.step_lr(range(100), 0.001, step_size=30, gamma=0.1),
+    kind="schedule", steps=100, lr=0.001, skill="build")
+
+
+def _per_epoch_record():
+    # the intended schedule, stepped by torch once per epoch: the LR at the first batch of each epoch
+    return simulate(lambda optimizer: StepLR(optimizer, step_size=20, gamma=0.5), steps=60, lr=0.1).lr
+
 
 EXERCISE_2 = Exercise(
     id="00.2",
-    task="With scheduler.step() after every batch (10 batches per epoch, 100 epochs = 1000 steps), "
-         "build a scheduler that multiplies the LR by 0.1 every 30 epochs, from lr=0.001.",
-    hint="step_size counts scheduler.step() calls, and here those are batches: 30 epochs = 30 * 10 steps.",
-    expected=lambda: formulas.step_lr(np.arange(1000), 0.001, step_size=30 * 10, gamma=0.1),
-    kind="schedule", steps=1000, lr=0.001)
+    task="The loop of exercise 00.2 should multiply the LR by 0.5 every 20 epochs (lr=0.1, 60 epochs of "
+         "10 batches), but it calls scheduler.step() after every batch. Fix it, in either unit, and give what "
+         "it records: the LR in force at the first batch of each of the 60 epochs.",
+    hint="step_size counts calls of scheduler.step(), whatever they stand for. "
+         "Either call it once per epoch, or keep calling it per batch and count the 20 epochs in batches.",
+    expected=_per_epoch_record,
+    kind="schedule", steps=60, lr=0.1, skill="debug")
 
 
-def _reported_and_in_force():
-    in_force = formulas.step_lr(60, 0.001, step_size=30, gamma=0.1)
-    # at a milestone, get_lr() multiplies the LR already set by gamma once more
-    return [in_force * 0.1, in_force]
+def _reported_and_in_force(steps=40, step_size=20, gamma=0.5, lr=0.1):
+    """[get_lr()[0] right after `steps` calls of scheduler.step(), the LR in force for the next epoch], from torch."""
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    scheduler = StepLR(optimizer, step_size=step_size, gamma=gamma)
+    for _ in range(steps):
+        optimizer.step()
+        scheduler.step()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # get_lr() outside step() warns: that is the point here
+        reported = scheduler.get_lr()[0]
+    return [reported, optimizer.param_groups[0]["lr"]]
 
 
 EXERCISE_3 = Exercise(
     id="00.3",
-    task="In the blog's loop (typos fixed), give [what get_lr()[0] reports right after the 60th scheduler.step(), "
-         "the LR in force during epoch 60].",
-    hint="Run the loop and compare scheduler.get_lr()[0] with optimizer.param_groups[0]['lr'] after 60 steps "
-         "(catch the warning with lc.expect(UserWarning)); at a milestone get_lr() applies gamma a second time.",
+    task="Predict, before running anything: in the blog's loop with StepLR(step_size=20, gamma=0.5) from lr=0.1, "
+         "give [what scheduler.get_lr()[0] reports right after the 40th scheduler.step(), "
+         "the LR in force during epoch 40].",
+    hint="After 40 calls the scheduler has already set the LR of epoch 40. "
+         "Then read StepLR.get_lr: what does it compute when last_epoch is a multiple of step_size?",
     expected=_reported_and_in_force,
-    kind="value")
+    kind="value", skill="predict")
 
 EXERCISES = (EXERCISE_1, EXERCISE_2, EXERCISE_3)
