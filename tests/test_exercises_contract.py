@@ -6,13 +6,15 @@ Each ``tests/test_exercises_NN.py`` holds lesson NN's data:
 * ``MISTAKES = [(exercise_id, wrong_answer, text_the_message_must_contain), ...]``, plausible mistakes.
 
 Here: every exercise of the course has a solution (and every solution an exercise), each solution
-passes, an unattempted exercise gets its task and hint and raises nothing, and each mistake fails
-with a message that says where.
+passes, an unattempted exercise gets its task (and not its hint) and raises nothing, each mistake
+fails with a message that says where without giving the hint, and every lesson trains predicting,
+debugging and (from lesson 03) choosing a schedule.
 """
 import importlib
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import lrcourse as lc
@@ -78,10 +80,34 @@ def test_the_solution_passes(exercise_id):
 
 @pytest.mark.parametrize("answer", [None, ...], ids=["None", "Ellipsis"])
 @pytest.mark.parametrize("exercise_id", registered_ids())
-def test_unattempted_gets_a_hint_and_raises_nothing(exercise_id, answer):
+def test_unattempted_gets_its_task_not_its_hint_and_raises_nothing(exercise_id, answer):
     verdict = lc.check(exercise_id, answer)
     assert not verdict
-    assert verdict.message.startswith("Not attempted yet") and "Hint:" in verdict.message, verdict.message
+    assert verdict.message.startswith(f"Not attempted yet. {EXERCISES[exercise_id].task}"), verdict.message
+    assert verdict.message.endswith(f'For a hint, run lc.hint("{exercise_id}").'), verdict.message
+    assert EXERCISES[exercise_id].hint not in verdict.message
+    assert lc.hint(exercise_id) == f"Hint {exercise_id}: {EXERCISES[exercise_id].hint}"
+
+
+@pytest.mark.parametrize("lesson", sorted(LESSONS))
+def test_every_lesson_asks_to_predict_to_debug_and_to_choose(lesson):
+    skills = {exercise.skill for exercise in EXERCISES.values() if exercise.id.startswith(f"{lesson}.")}
+    assert {"predict", "debug"} <= skills, skills
+    if lesson >= "03":
+        assert "choose" in skills, skills
+
+
+@pytest.mark.parametrize("exercise_id", sorted(i for i, e in EXERCISES.items() if e.skill == "choose"))
+def test_a_choice_says_what_goes_wrong_with_every_wrong_option(exercise_id):
+    """The right option is computed; every other option on offer has its own message, none of them the answer's."""
+    exercise = EXERCISES[exercise_id]
+    right = int(np.ravel(exercise.expected())[0])
+    assert right not in exercise.why_not
+    assert len(exercise.why_not) >= 2, "a choice offers at least three options"
+    assert sorted({right, *exercise.why_not}) == list(range(1, len(exercise.why_not) + 2)), "options are 1, 2, ..."
+    for option in exercise.why_not:
+        wrong = [option, *np.ravel(exercise.expected())[1:]]
+        assert str(lc.check(exercise_id, wrong)) == f"Not yet: option {option}: {exercise.why_not[option]}"
 
 
 @pytest.mark.parametrize(("exercise_id", "wrong", "where"), mistake_params())
@@ -89,3 +115,4 @@ def test_a_mistake_fails_and_says_where(exercise_id, wrong, where):
     verdict = lc.check(exercise_id, wrong)
     assert not verdict, verdict
     assert where in verdict.message, verdict.message
+    assert EXERCISES[exercise_id].hint not in verdict.message

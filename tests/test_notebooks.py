@@ -122,6 +122,60 @@ def test_every_exercise_has_a_tested_worked_solution(path):
     assert asked == solved
 
 
+def outputs_text(cell):
+    """Everything a code cell's stored outputs show as text."""
+    texts = []
+    for output in cell.get("outputs", []):
+        texts.append("".join(output.get("text", "")))
+        texts.append("".join(output.get("data", {}).get("text/plain", "")))
+        texts.append("".join(output.get("data", {}).get("text/markdown", "")))
+    return "".join(texts)
+
+
+def lesson_exercises(path):
+    """The course's exercises that a lesson notebook asks."""
+    from lrcourse.exercises import EXERCISES
+
+    return {exercise_id: exercise for exercise_id, exercise in EXERCISES.items() if exercise_id[:2] == path.stem[:2]}
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+def test_no_stored_output_shows_a_hint_or_an_answer(path):
+    """Hints stay hidden until lc.hint is run, and a lesson is stored with its exercises unanswered."""
+    exercises = lesson_exercises(path)
+    markdown = "".join("".join(c["source"]) for c in load(path)["cells"] if c["cell_type"] == "markdown")
+    for cell in code_cells(load(path)):
+        shown = outputs_text(cell)
+        for exercise in exercises.values():
+            assert exercise.hint not in shown, f"the hint of {exercise.id} is in a stored output"
+            assert exercise.hint not in markdown, f"the hint of {exercise.id} is in the lesson's text"
+        assert not re.search(r"^Correct\b", shown, re.M), f"a stored output shows a solved exercise: {shown[:200]}"
+        assert not re.search(r"^\s*lc\.hint\(", "".join(cell["source"]), re.M), "a hint is run in a stored cell"
+    for exercise_id in exercises:
+        assert f'lc.hint("{exercise_id}")' in markdown, f"the lesson does not say how to ask for {exercise_id}'s hint"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+def test_every_solution_explains_the_common_wrong_answer_and_shows_its_verdict(path):
+    """Each "## NN.k" section of the solutions names a common wrong answer and runs the checker on it."""
+    solution = load(NOTEBOOKS / "solutions" / f"{path.stem}_solutions.ipynb")
+    sections, current = {}, None
+    for cell in solution["cells"]:
+        heading = re.match(r"## (\d\d\.\d)\b", "".join(cell["source"])) if cell["cell_type"] == "markdown" else None
+        if heading:
+            current = sections.setdefault(heading.group(1), [])
+        if current is not None:
+            current.append(cell)
+    assert set(sections) == set(lesson_exercises(path))
+    for exercise_id, cells in sections.items():
+        texts = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+        lines = [line for text in texts for line in text.splitlines()]
+        assert any(line.startswith("**Common wrong answer:**") for line in lines), exercise_id
+        verdicts = "".join(outputs_text(c) for c in cells if c["cell_type"] == "code")
+        assert re.search(r"^Correct\b", verdicts, re.M), f"{exercise_id}: the solution's verdict is not shown"
+        assert re.search(r"^Not yet\b", verdicts, re.M), f"{exercise_id}: the wrong answer's verdict is not shown"
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
 def test_markdown_keeps_one_sentence_per_line(path):
     """Short diffs: a sentence ends a line (tables and lists of short items excepted)."""
