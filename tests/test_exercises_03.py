@@ -3,24 +3,9 @@
 Each reference answer is found here without lrcourse: a real torch loop, or the milestone count written out.
 """
 import pytest
-import torch
 from torch.optim.lr_scheduler import MultiStepLR, StepLR
 
-
-def record(make_scheduler, epochs, batches_per_epoch=1, step_per_batch=True, lr=0.1):
-    """The LR of every batch of a real loop: record, optimizer.step(), then scheduler.step() per batch or per epoch."""
-    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr)
-    scheduler = make_scheduler(optimizer)
-    lrs = []
-    for _ in range(epochs):
-        for _ in range(batches_per_epoch):
-            lrs.append(optimizer.param_groups[0]["lr"])
-            optimizer.step()
-            if step_per_batch:
-                scheduler.step()
-        if not step_per_batch:
-            scheduler.step()
-    return lrs
+from reference_loops import record_lrs
 
 
 def lr_after_milestones(epoch, milestones, gamma, base_lr=0.1):
@@ -38,16 +23,16 @@ def shorter_recipe_choice():
     }
     wanted = [0.1 * 0.1 ** (epoch // 20) for epoch in range(60)]
     fitting = [option for option, make in options.items()
-               if record(make, epochs=60) == pytest.approx(wanted, rel=1e-12)]
+               if record_lrs(make, epochs=60) == pytest.approx(wanted, rel=1e-12)]
     assert len(fitting) == 1, fitting
-    lrs = record(options[fitting[0]], epochs=60)
+    lrs = record_lrs(options[fitting[0]], epochs=60)
     return [fitting[0], sum(1 for lr in lrs if lr == pytest.approx(0.1 / 100, rel=1e-12))]
 
 
 SOLUTIONS = {
     "03.1": lambda opt: StepLR(opt, step_size=10, gamma=0.5),
     "03.2": [lr_after_milestones(epoch, [50, 20, 50], 0.1) for epoch in (19, 20, 49, 50)],
-    "03.3": record(lambda opt: StepLR(opt, step_size=2, gamma=0.5), epochs=6, batches_per_epoch=50,
+    "03.3": record_lrs(lambda opt: StepLR(opt, step_size=2, gamma=0.5), epochs=6, batches_per_epoch=50,
                    step_per_batch=False),
     "03.4": shorter_recipe_choice(),
 }
@@ -58,9 +43,9 @@ MISTAKES = [
     ("03.2", [0.1, 0.01, 0.01, 0.001], "at index 3 (0.001) is too high"),  # the repeated 50 counted once
     ("03.2", [0.1, 0.1, 0.01, 0.01], "at index 1 (0.1) is too high"),  # each drop one epoch late
     ("03.2", [0.01, 0.01, 0.0001, 0.0001], "at index 0 (0.01) is too low"),  # each drop one epoch early
-    ("03.3", record(lambda opt: StepLR(opt, step_size=2, gamma=0.5), epochs=6, batches_per_epoch=50),
+    ("03.3", record_lrs(lambda opt: StepLR(opt, step_size=2, gamma=0.5), epochs=6, batches_per_epoch=50),
      "at step 2 "),  # the loop left as it is: halves every 2 batches
-    ("03.3", record(lambda opt: StepLR(opt, step_size=100, gamma=0.5), epochs=6, batches_per_epoch=50,
+    ("03.3", record_lrs(lambda opt: StepLR(opt, step_size=100, gamma=0.5), epochs=6, batches_per_epoch=50,
                     step_per_batch=False), "at step 100 "),  # both fixes at once: never halves
     ("03.4", [2, 30], "never takes effect"),  # the 90-epoch recipe's milestones
     ("03.4", [1, 20], "a quarter of the base LR"),  # halving where the recipe divides by 10

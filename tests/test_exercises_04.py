@@ -7,21 +7,7 @@ import math
 import torch
 from torch.optim.lr_scheduler import ExponentialLR, PolynomialLR
 
-
-def record(make_scheduler, epochs, batches_per_epoch=1, step_per_batch=True, lr=0.1):
-    """The LR of every batch of a real loop: record, optimizer.step(), then scheduler.step() per batch or per epoch."""
-    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr)
-    scheduler = make_scheduler(optimizer)
-    lrs = []
-    for _ in range(epochs):
-        for _ in range(batches_per_epoch):
-            lrs.append(optimizer.param_groups[0]["lr"])
-            optimizer.step()
-            if step_per_batch:
-                scheduler.step()
-        if not step_per_batch:
-            scheduler.step()
-    return lrs
+from reference_loops import record_lrs
 
 
 def last_epoch_choice():
@@ -34,7 +20,7 @@ def last_epoch_choice():
     }
     fitting = []
     for option, make in options.items():
-        lrs = record(make, epochs=50)
+        lrs = record_lrs(make, epochs=50)
         first_low = next(epoch for epoch, lr in enumerate(lrs + [0.0]) if lr <= 0.01 * 0.1 * (1 + 1e-9))
         if first_low == 49:
             fitting.append(option)
@@ -50,7 +36,7 @@ def last_epoch_choice():
 SOLUTIONS = {
     "04.1": lambda opt: ExponentialLR(opt, gamma=0.5 ** (1 / 20)),
     "04.2": math.ceil(math.log(0.1) / math.log(0.95)),
-    "04.3": record(lambda opt: ExponentialLR(opt, gamma=0.9 ** (1 / 20)), epochs=5, batches_per_epoch=20),
+    "04.3": record_lrs(lambda opt: ExponentialLR(opt, gamma=0.9 ** (1 / 20)), epochs=5, batches_per_epoch=20),
     "04.4": last_epoch_choice(),
 }
 
@@ -60,9 +46,10 @@ MISTAKES = [
     ("04.1", lambda opt: ExponentialLR(opt, gamma=0.95), "at step 1 "),  # a guessed gamma
     ("04.2", math.floor(math.log(0.1) / math.log(0.95)), "too low"),  # rounded down: still above 10%
     ("04.2", math.ceil(math.log(0.01) / math.log(0.95)), "too high"),  # the lesson's 1%, not 10%
-    ("04.3", record(lambda opt: ExponentialLR(opt, gamma=0.9), epochs=5, batches_per_epoch=20),
+    ("04.3", record_lrs(lambda opt: ExponentialLR(opt, gamma=0.9), epochs=5, batches_per_epoch=20),
      "at step 1 "),  # the loop left as it is: x0.9 per batch
-    ("04.3", record(lambda opt: ExponentialLR(opt, gamma=0.9), epochs=5, batches_per_epoch=20, step_per_batch=False),
+    ("04.3", record_lrs(lambda opt: ExponentialLR(opt, gamma=0.9), epochs=5, batches_per_epoch=20,
+                        step_per_batch=False),
      "at step 1 your LR is 0.1, too high"),  # stepped per epoch: a staircase, not a decay at every batch
     ("04.4", [2, 50], "one step after the last epoch"),  # gamma = 0.01 ** (1 / 50)
     ("04.4", [1, 49], "several epochs before the end"),  # the blog's gamma

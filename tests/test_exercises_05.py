@@ -4,24 +4,9 @@ Each reference answer is found here without lrcourse: a real torch loop, or SGDR
 """
 import math
 
-import torch
 from torch.optim.lr_scheduler import CosineAnnealingLR
 
-
-def record(make_scheduler, epochs, batches_per_epoch=1, step_per_batch=True, lr=0.1):
-    """The LR of every batch of a real loop: record, optimizer.step(), then scheduler.step() per batch or per epoch."""
-    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr)
-    scheduler = make_scheduler(optimizer)
-    lrs = []
-    for _ in range(epochs):
-        for _ in range(batches_per_epoch):
-            lrs.append(optimizer.param_groups[0]["lr"])
-            optimizer.step()
-            if step_per_batch:
-                scheduler.step()
-        if not step_per_batch:
-            scheduler.step()
-    return lrs
+from reference_loops import record_lrs
 
 
 def sgdr_cosine(t, base_lr, t_max, eta_min=0.0):
@@ -44,7 +29,7 @@ def fine_tuning_choice():
                4: (epochs, base_lr / 100)}
     fitting = []
     for option, (t_max, eta_min) in options.items():
-        lrs = record(lambda opt: CosineAnnealingLR(opt, T_max=t_max, eta_min=eta_min), epochs=epochs,
+        lrs = record_lrs(lambda opt: CosineAnnealingLR(opt, T_max=t_max, eta_min=eta_min), epochs=epochs,
                      batches_per_epoch=batches, lr=base_lr)
         never_rises = all(later <= earlier * (1 + 1e-12) for earlier, later in zip(lrs, lrs[1:]))
         if never_rises and lrs[-1] < 0.05 * base_lr:
@@ -56,7 +41,7 @@ def fine_tuning_choice():
 SOLUTIONS = {
     "05.1": lambda opt: CosineAnnealingLR(opt, T_max=100, eta_min=1e-4),
     "05.2": short_t_max_landmarks(),
-    "05.3": record(lambda opt: CosineAnnealingLR(opt, T_max=200), epochs=8, batches_per_epoch=25),
+    "05.3": record_lrs(lambda opt: CosineAnnealingLR(opt, T_max=200), epochs=8, batches_per_epoch=25),
     "05.4": fine_tuning_choice(),
 }
 
@@ -66,9 +51,9 @@ MISTAKES = [
     ("05.1", lambda opt: CosineAnnealingLR(opt, T_max=50, eta_min=1e-4), "too low"),  # T_max read as half the run
     ("05.2", [6, 90], "at index 0 (6) is too high"),  # T_max read as the period
     ("05.2", [3, 99], "at index 1 (99) is too high"),  # the run's last epoch is not at a top
-    ("05.3", record(lambda opt: CosineAnnealingLR(opt, T_max=8), epochs=8, batches_per_epoch=25),
+    ("05.3", record_lrs(lambda opt: CosineAnnealingLR(opt, T_max=8), epochs=8, batches_per_epoch=25),
      "at step 1 "),  # the loop left as it is: down and up every 16 batches
-    ("05.3", record(lambda opt: CosineAnnealingLR(opt, T_max=8), epochs=8, batches_per_epoch=25,
+    ("05.3", record_lrs(lambda opt: CosineAnnealingLR(opt, T_max=8), epochs=8, batches_per_epoch=25,
                     step_per_batch=False), "at step 1 your LR is 0.1, too high"),  # stepped per epoch: a staircase
     ("05.4", [3, 600], "half this run's base LR"),  # the blog's eta_min
     ("05.4", [4, 3], "down and back up"),  # T_max in epochs

@@ -7,27 +7,17 @@ import numpy as np
 import torch
 from torch.optim.lr_scheduler import CosineAnnealingLR, CyclicLR, OneCycleLR
 
+from reference_loops import record_lrs
+
 
 def one_cycle(**kwargs):
     return lambda opt: OneCycleLR(opt, **kwargs)
 
 
-def recorded_lrs(make_scheduler, steps, lr=0.1):
-    """Step torch ``steps`` times and record the LR each optimizer.step() runs with."""
-    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr, momentum=0.9)
-    scheduler = make_scheduler(optimizer)
-    lrs = []
-    for _ in range(steps):
-        lrs.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step()
-    return np.array(lrs)
-
-
 def blog_cycle_on_its_optimizer():
     """07.2: the blog's scheduler on an optimizer built with lr=0.001, read at steps 0, 29 and 99."""
-    lrs = recorded_lrs(one_cycle(max_lr=0.1, steps_per_epoch=10, epochs=10), 100, lr=0.001)
-    return lrs[[0, 29, 99]].tolist()
+    lrs = record_lrs(one_cycle(max_lr=0.1, steps_per_epoch=10, epochs=10), 100, momentum=0.9, lr=0.001)
+    return [lrs[0], lrs[29], lrs[99]]
 
 
 def accumulating_loop(total_steps=None, epochs=6, batches=12, accumulate=5):
@@ -60,7 +50,7 @@ def budget_plan():
     }
     good = []
     for option, make in options.items():
-        lrs = recorded_lrs(make, 600, lr=0.5)
+        lrs = record_lrs(make, 600, momentum=0.9, lr=0.5)
         peaks = [step for step, lr in enumerate(lrs) if lr >= 0.5 - 1e-12]
         if lrs[0] <= 0.05 and len(peaks) == 1 and lrs[-1] * 1000 <= lrs[0]:
             good.append([option, peaks[0]])

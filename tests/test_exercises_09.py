@@ -5,6 +5,8 @@ Every reference answer comes from torch, stepped in a loop here, not from lrcour
 import torch
 from torch.optim.lr_scheduler import CyclicLR
 
+from reference_loops import record_lrs
+
 
 def cyclic(**kwargs):
     return lambda opt: CyclicLR(opt, **kwargs)
@@ -27,19 +29,8 @@ def blog_at(step, optimizer):
 
 def recorded_lrs(epochs=10, batches=23, step_size_up=46, step_size_down=69, step_per_batch=True):
     """The loop of exercise 09.3, fixed (step_per_batch=True) or as the lesson gives it (False)."""
-    optimizer = optimizer_of("sgd")
-    scheduler = CyclicLR(optimizer, base_lr=0.001, max_lr=0.01, step_size_up=step_size_up,
-                         step_size_down=step_size_down)
-    lrs = []
-    for _ in range(epochs):
-        for _ in range(batches):
-            lrs.append(optimizer.param_groups[0]["lr"])
-            optimizer.step()
-            if step_per_batch:
-                scheduler.step()
-        if not step_per_batch:
-            scheduler.step()
-    return lrs
+    make = cyclic(base_lr=0.001, max_lr=0.01, step_size_up=step_size_up, step_size_down=step_size_down)
+    return record_lrs(make, epochs, batches, step_per_batch, momentum=0.9)
 
 
 OPTIONS_09_4 = {

@@ -11,6 +11,8 @@ import pytest
 import torch
 from torch.optim.lr_scheduler import ConstantLR, CosineAnnealingLR, LambdaLR, OneCycleLR, SequentialLR
 
+from reference_loops import record_lrs
+
 
 def hugging_face_linear(step, warmup=4, total=20, lr=0.1):
     """Hugging Face's "linear", counted: step / warmup during the warm-up, then (total - step) / (total - warmup)."""
@@ -19,23 +21,13 @@ def hugging_face_linear(step, warmup=4, total=20, lr=0.1):
     return lr * max(0.0, (total - step) / (total - warmup))
 
 
-def record(scheduler_for, steps, lr=1.0):
-    """Step a torch scheduler as a training loop does, and record the LR in force at each step."""
-    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr)
-    scheduler = scheduler_for(optimizer)
-    lrs = []
-    for _ in range(steps):
-        lrs.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step()
-    return np.array(lrs)
-
-
 def warmup_cosine_in_torch(steps=60, warmup=10, lr=0.1):
     """The fixed loop of 15.2 rebuilt from torch parts: a warm-up from 0 over 10 steps, then a cosine over 50."""
-    return record(lambda opt: SequentialLR(opt, [LambdaLR(opt, lambda t: t / warmup),
-                                                 CosineAnnealingLR(opt, T_max=steps - warmup)], milestones=[warmup]),
-                  steps, lr)
+    def make(opt):
+        return SequentialLR(opt, [LambdaLR(opt, lambda t: t / warmup), CosineAnnealingLR(opt, T_max=steps - warmup)],
+                            milestones=[warmup])
+
+    return record_lrs(make, steps, lr=lr)
 
 
 # 15.3, scaled down 10 times to keep the test quick (every length is scaled alike, and a 200-step cool-down
@@ -71,9 +63,9 @@ OPTIONS = {  # option -> budget -> scheduler factory, all set up before the budg
 def open_budget_answer():
     """The option whose last LR is at most 1% of the peak at both budgets, stepped in torch; then the steps counted."""
     fits = [option for option, make in OPTIONS.items()
-            if all(record(make(budget), budget)[-1] <= 0.01 for budget in BUDGETS)]
+            if all(record_lrs(make(budget), budget, lr=1.0)[-1] <= 0.01 for budget in BUDGETS)]
     assert len(fits) == 1, fits
-    first_budget = record(wsd(min(BUDGETS)), min(BUDGETS))
+    first_budget = record_lrs(wsd(min(BUDGETS)), min(BUDGETS), lr=1.0)
     assert first_budget[CHECKPOINT] == 1.0  # the checkpoint lies in the stable phase: a cool-down can branch later
     extra = 0
     for _ in range(CHECKPOINT * SCALE, min(BUDGETS) * SCALE):  # every step from the checkpoint to the budget's end
@@ -112,8 +104,8 @@ def test_the_15_3_answer_is_wsd_branched_three_thousand_steps_from_the_checkpoin
 
 def test_hugging_face_gives_the_15_1_answer():
     transformers = pytest.importorskip("transformers", reason="transformers is not installed")
-    lrs = record(lambda opt: transformers.get_scheduler("linear", opt, num_warmup_steps=4, num_training_steps=20),
-                 13, lr=0.1)
+    lrs = record_lrs(lambda opt: transformers.get_scheduler("linear", opt, num_warmup_steps=4, num_training_steps=20),
+                     13, lr=0.1)
     np.testing.assert_allclose([lrs[0], lrs[4], lrs[12]], SOLUTIONS["15.1"], rtol=1e-12)
 
 
