@@ -7,6 +7,7 @@ import torch
 from torch.optim.lr_scheduler import StepLR
 
 import lrcourse as lc
+from reference_loops import record_lrs
 
 
 def blog_loop(record):
@@ -22,14 +23,8 @@ def blog_loop(record):
 
 
 def recorded_before_the_step():
-    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.001)
-    scheduler = StepLR(optimizer, step_size=30, gamma=0.1)
-    lrs = []
-    for _ in range(100):
-        lrs.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step()
-    return lrs
+    """The blog's loop fixed: StepLR(30, 0.1) from lr=0.001, the LR recorded before each step."""
+    return record_lrs(lambda optimizer: StepLR(optimizer, step_size=30, gamma=0.1), 100, lr=0.001)
 
 
 def batch_loop(step_size, batches=10, epochs=60):
