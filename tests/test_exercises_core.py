@@ -121,3 +121,11 @@ def test_lc_check_judges_against_the_course_exercises():
     assert "99.1" not in EXERCISES
     with pytest.raises(ValueError, match="exercise_id must be one of the course's exercises"):
         lc.check("99.1", None)
+
+
+def test_a_choice_is_computed_from_exactly_one_fitting_option():
+    assert core.only_option(iter([3]), "99.3") == 3
+    with pytest.raises(ValueError, match=r"exercise 99.3 must have exactly one option that fits .*, found \[\]"):
+        core.only_option([], "99.3")
+    with pytest.raises(ValueError, match=r"found \[1, 4\]"):
+        core.only_option([1, 4], "99.3")

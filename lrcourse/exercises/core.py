@@ -68,6 +68,23 @@ class Exercise:
             raise ValueError(f"a 'choose' exercise must have kind='value', got kind={self.kind!r}")
 
 
+def only_option(fitting, exercise_id: str) -> int:
+    """The one option in ``fitting``: those of a "choose" exercise that meet its situation's requirement.
+
+    Each choose exercise computes its answer by trying every option against the situation, so the
+    situation must single out exactly one.  None, or two, is a ValueError naming them: an edit that
+    makes a situation ambiguous fails the exercise's tests instead of going unnoticed.
+
+    >>> only_option((option for option in (1, 2, 3) if option % 2 == 0), "99.1")
+    2
+    """
+    fitting = list(fitting)
+    if len(fitting) != 1:
+        raise ValueError(f"exercise {exercise_id} must have exactly one option that fits its situation, "
+                         f"found {fitting}")
+    return fitting[0]
+
+
 class Hint(str):
     """A hint: a string shown as it is, without quotes."""
 

@@ -6,7 +6,7 @@ from torch.optim.lr_scheduler import MultiStepLR, StepLR
 
 from .. import formulas
 from ..simulation import simulate
-from .core import Exercise
+from .core import Exercise, only_option
 
 # 03.2: milestones out of order and with a repeat; torch accepts them without a word.
 _UNSORTED_MILESTONES = [50, 20, 50]
@@ -40,10 +40,9 @@ def _keeps_the_recipes_shape(lrs: np.ndarray) -> bool:
 def _shorter_budget_choice() -> np.ndarray:
     """The one option that keeps the recipe's shape, and how many of its epochs run at the recipe's final LR."""
     runs = {option: simulate(make, steps=_BUDGET, lr=0.1).lr for option, make in _BUDGET_OPTIONS.items()}
-    fitting = [option for option, lrs in runs.items() if _keeps_the_recipes_shape(lrs)]
-    assert len(fitting) == 1, fitting  # the situation has one answer
-    lrs = runs[fitting[0]]
-    return np.array([fitting[0], np.count_nonzero(np.isclose(lrs, lrs[-1], rtol=1e-12, atol=0))])
+    option = only_option((option for option, lrs in runs.items() if _keeps_the_recipes_shape(lrs)), "03.4")
+    lrs = runs[option]
+    return np.array([option, np.count_nonzero(np.isclose(lrs, lrs[-1], rtol=1e-12, atol=0))])
 
 
 EXERCISES = (

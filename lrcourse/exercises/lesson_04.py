@@ -6,7 +6,7 @@ from torch.optim.lr_scheduler import ExponentialLR, PolynomialLR
 
 from .. import formulas
 from ..simulation import simulate
-from .core import Exercise
+from .core import Exercise, only_option
 
 
 def _first_epoch_at_or_below(fraction: float, gamma: float) -> int:
@@ -33,10 +33,10 @@ def _reaches_the_floor_in_the_last_epoch(lrs: np.ndarray) -> bool:
 def _decay_choice() -> np.ndarray:
     """The one option that reaches 1% exactly in the last epoch, and the scheduler steps that takes."""
     runs = {option: simulate(make, steps=_EPOCHS, lr=0.1).lr for option, make in _DECAY_OPTIONS.items()}
-    fitting = [option for option, lrs in runs.items() if _reaches_the_floor_in_the_last_epoch(lrs)]
-    assert len(fitting) == 1, fitting  # the situation has one answer
-    steps_to_last_epoch = runs[fitting[0]].size - 1  # epoch 0 runs before any scheduler.step()
-    return np.array([fitting[0], steps_to_last_epoch])
+    option = only_option((option for option, lrs in runs.items() if _reaches_the_floor_in_the_last_epoch(lrs)),
+                         "04.4")
+    steps_to_last_epoch = runs[option].size - 1  # epoch 0 runs before any scheduler.step()
+    return np.array([option, steps_to_last_epoch])
 
 
 EXERCISES = (

@@ -6,7 +6,7 @@ from torch.optim.lr_scheduler import CosineAnnealingLR
 
 from .. import formulas
 from ..simulation import simulate
-from .core import Exercise
+from .core import Exercise, only_option
 
 
 def _short_t_max_landmarks() -> np.ndarray:
@@ -38,9 +38,8 @@ def _fine_tuning_choice() -> np.ndarray:
     runs = {option: simulate(functools.partial(CosineAnnealingLR, T_max=t_max, eta_min=eta_min),
                              steps=_EPOCHS * _BATCHES, lr=_BASE_LR).lr
             for option, (t_max, eta_min) in _FINE_TUNING_OPTIONS.items()}
-    fitting = [option for option, lrs in runs.items() if _anneals_once_to_near_zero(lrs)]
-    assert len(fitting) == 1, fitting  # the situation has one answer
-    return np.array([fitting[0], _FINE_TUNING_OPTIONS[fitting[0]][0]])
+    option = only_option((option for option, lrs in runs.items() if _anneals_once_to_near_zero(lrs)), "05.4")
+    return np.array([option, _FINE_TUNING_OPTIONS[option][0]])
 
 
 EXERCISES = (

@@ -7,7 +7,7 @@ from torch.optim.lr_scheduler import CosineAnnealingLR, CosineAnnealingWarmResta
 
 from .. import formulas
 from ..simulation import rises, simulate
-from .core import Exercise
+from .core import Exercise, only_option
 
 
 def fractional_epoch_lrs(epochs=12, iters=5, lr=0.1, T_0=4, T_mult=2):
@@ -46,9 +46,8 @@ def snapshots(make_scheduler, epochs=SNAPSHOT_EPOCHS, lr=SNAPSHOT_LR):
 def snapshot_choice():
     """The one option whose run ends on a finished decay with at least three snapshots, and its number of snapshots."""
     kept = {option: snapshots(make) for option, make in SNAPSHOT_OPTIONS.items()}
-    good = [option for option, ends in kept.items()
-            if len(ends) >= SNAPSHOTS_WANTED and ends[-1] == SNAPSHOT_EPOCHS]
-    (option,) = good  # the situation is built to have exactly one answer
+    option = only_option((option for option, ends in kept.items()
+                          if len(ends) >= SNAPSHOTS_WANTED and ends[-1] == SNAPSHOT_EPOCHS), "06.4")
     return np.array([option, len(kept[option])])
 
 

@@ -7,7 +7,7 @@ from torch.optim.lr_scheduler import CosineAnnealingLR, CyclicLR, OneCycleLR
 
 from .. import formulas
 from ..simulation import simulate
-from .core import Exercise
+from .core import Exercise, only_option
 
 # Exercise 07.3: the lesson's accumulating loop, one optimizer step per group of ACCUMULATE batches.
 EPOCHS, BATCHES, ACCUMULATE = 6, 12, 5
@@ -32,8 +32,7 @@ def budget_choice():
     """The one option whose 600 steps meet the situation, and the step at which its LR peaks."""
     runs = {option: simulate(make, BUDGET, lr=PEAK_AT_LEAST, optimizer="sgd_momentum").lr
             for option, make in BUDGET_OPTIONS.items()}
-    good = [option for option, lrs in runs.items() if meets_the_budget(lrs)]
-    (option,) = good  # the situation is built to have exactly one answer
+    option = only_option((option for option, lrs in runs.items() if meets_the_budget(lrs)), "07.4")
     return np.array([option, int(np.argmax(runs[option]))])
 
 

@@ -5,7 +5,7 @@ import numpy as np
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 from ..simulation import drops, simulate
-from .core import Exercise
+from .core import Exercise, only_option
 
 
 def exercise_loss() -> np.ndarray:
@@ -55,8 +55,7 @@ def accuracy_choice():
     accuracy = exercise_accuracy()
     cuts = {option: drops(simulate(make, len(accuracy), lr=0.1, metrics=accuracy).lr)
             for option, make in ACCURACY_OPTIONS.items()}
-    good = [option for option, epochs in cuts.items() if epochs == wanted_cuts(accuracy)]
-    (option,) = good  # the situation is built to have exactly one answer
+    option = only_option((option for option, epochs in cuts.items() if epochs == wanted_cuts(accuracy)), "08.4")
     return np.array([option, cuts[option][0]])
 
 

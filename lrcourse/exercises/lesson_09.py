@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import formulas
-from .core import Exercise
+from .core import Exercise, only_option
 
 # Exercise 09.3: the lesson's real-task CyclicLR, 10 epochs of 23 batches, climbing for 2 epochs and falling for 3.
 BATCHES, EPOCHS = 23, 10
@@ -48,9 +48,9 @@ def last_peak_if_settled(option):
 
 def mode_choice():
     """The one option that ends at base_lr with its peaks settled, and the LR of its last peak."""
-    good = {option: peak for option in CHOICE_OPTIONS if (peak := last_peak_if_settled(option)) is not None}
-    ((option, peak),) = good.items()  # the situation is built to have exactly one answer
-    return np.array([option, peak])
+    peaks = {option: last_peak_if_settled(option) for option in CHOICE_OPTIONS}
+    option = only_option((option for option, peak in peaks.items() if peak is not None), "09.4")
+    return np.array([option, peaks[option]])
 
 
 EXERCISES = (

@@ -7,7 +7,7 @@ from torch.optim.lr_scheduler import ConstantLR, OneCycleLR
 
 from .. import formulas
 from ..simulation import simulate
-from .core import Exercise
+from .core import Exercise, only_option
 
 
 def default_sweep_lr(step=50, start_lr=1e-7, end_lr=10.0, num_steps=100):
@@ -39,9 +39,9 @@ def follows_the_range_test(make_scheduler):
 
 def max_lr_choice():
     """The one option that follows the range test, and the LR of its first step."""
-    good = {option: lrs for option, make in MAX_LR_OPTIONS.items() if (lrs := follows_the_range_test(make)) is not None}
-    ((option, lrs),) = good.items()  # the situation is built to have exactly one answer
-    return np.array([option, lrs[0]])
+    runs = {option: follows_the_range_test(make) for option, make in MAX_LR_OPTIONS.items()}
+    option = only_option((option for option, lrs in runs.items() if lrs is not None), "11.4")
+    return np.array([option, runs[option][0]])
 
 
 EXERCISES = (

@@ -7,7 +7,7 @@ from torch.optim.lr_scheduler import ExponentialLR, MultiStepLR, OneCycleLR, Ste
 
 from .. import formulas
 from ..simulation import drops, simulate, stand_in_optimizer
-from .core import Exercise
+from .core import Exercise, only_option
 
 # The capstone's budget: 12 epochs of 23 batches, OneCycleLR stepped per batch, checkpointed after epoch 5.
 EPOCHS, BATCHES, PAUSED_AFTER = 12, 23, 5
@@ -48,10 +48,9 @@ def _scaled_recipe_choice():
     scaled = formulas.multi_step_lr(t * PAPER_EPOCHS // SHORT_EPOCHS, 0.1, milestones=list(PAPER_MILESTONES),
                                     gamma=0.1)
     traces = {option: simulate(make, SHORT_EPOCHS, lr=0.1).lr for option, make in RECIPE_OPTIONS.items()}
-    fits = [option for option, lrs in traces.items() if np.allclose(lrs, scaled, rtol=1e-12, atol=0)]
-    if len(fits) != 1:
-        raise AssertionError(f"12.4 must have exactly one fitting option, found {fits}")
-    return np.array([fits[0], drops(traces[fits[0]])[-1]])
+    option = only_option((option for option, lrs in traces.items() if np.allclose(lrs, scaled, rtol=1e-12, atol=0)),
+                         "12.4")
+    return np.array([option, drops(traces[option])[-1]])
 
 
 EXERCISES = (

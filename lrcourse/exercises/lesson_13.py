@@ -10,7 +10,7 @@ from torch.utils.data import DataLoader, DistributedSampler
 from .. import formulas
 from ..distributed import scaled_lr
 from ..simulation import simulate
-from .core import Exercise
+from .core import Exercise, only_option
 
 
 def _minima_when_stepped_per_micro_batch(optimizer_steps, accumulate, t_max):
@@ -52,9 +52,7 @@ def _ddp_choice():
                        optimizer="sgd_momentum").lr
         if np.isclose(lrs.max(), want_peak, rtol=1e-2) and lrs[-1] <= ANNEALED * want_peak:
             fits.append(option)
-    if len(fits) != 1:
-        raise AssertionError(f"13.3 must have exactly one fitting option, found {fits}")
-    return np.array([fits[0], steps])
+    return np.array([only_option(fits, "13.3"), steps])
 
 
 EXERCISES = (

@@ -8,7 +8,7 @@ from torch.optim.swa_utils import SWALR
 
 from .. import formulas
 from ..simulation import stand_in_optimizer
-from .core import Exercise
+from .core import Exercise, only_option
 
 
 def _warmup_times_exponential(t, base_lr, warmup_steps, gamma):
@@ -56,9 +56,8 @@ def _swa_entry_choice():
         swa_phase = formulas.swa_lr(np.arange(SWA_EPOCHS - SWA_START), lrs[SWA_START], SWA_LR, SWA_ANNEAL)
         if np.allclose(lrs[SWA_START:], swa_phase, rtol=1e-9, atol=0):
             fits.append(option)
-    if len(fits) != 1:
-        raise AssertionError(f"14.4 must have exactly one fitting option, found {fits}")
-    return np.array([fits[0], _swa_run_lrs(fits[0])[SWA_START]])
+    option = only_option(fits, "14.4")
+    return np.array([option, _swa_run_lrs(option)[SWA_START]])
 
 
 EXERCISE_1 = Exercise(

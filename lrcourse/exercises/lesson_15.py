@@ -4,7 +4,7 @@ import functools
 import numpy as np
 
 from .. import formulas
-from .core import Exercise
+from .core import Exercise, only_option
 
 
 def _hf_linear_lr(t, base_lr, warmup_steps, total_steps):
@@ -45,14 +45,13 @@ def _last_lr(option, budget):
 
 def _open_budget_choice():
     """The one option whose LR is annealed at the end of every budget, and the steps the 20,000-step model costs."""
-    fits = [option for option in (1, 2, 3, 4) if all(_last_lr(option, b) <= ANNEALED for b in BUDGETS)]
-    if len(fits) != 1:
-        raise AssertionError(f"15.3 must have exactly one fitting option, found {fits}")
+    option = only_option((option for option in (1, 2, 3, 4) if all(_last_lr(option, b) <= ANNEALED for b in BUDGETS)),
+                         "15.3")
     budget = min(BUDGETS)
     still_stable = _wsd_for(budget, np.arange(CHECKPOINT, budget))  # the steps still to train from the checkpoint
-    if not still_stable[0] == 1.0:
-        raise AssertionError("15.3's checkpoint must lie in the stable phase of the 20,000-step schedule")
-    return np.array([fits[0], still_stable.size])
+    if still_stable[0] != 1.0:
+        raise ValueError("exercise 15.3's checkpoint must lie in the stable phase of the 20,000-step schedule")
+    return np.array([option, still_stable.size])
 
 
 EXERCISES = (
