@@ -1,11 +1,10 @@
 """Lesson 00 exercises: the blog's StepLR loop recorded correctly, a per-batch loop debugged, get_lr() predicted."""
 import warnings
 
-import torch
 from torch.optim.lr_scheduler import StepLR
 
 from .. import formulas
-from ..simulation import simulate
+from ..simulation import simulate, stand_in_optimizer
 from .core import Exercise
 
 EXERCISE_1 = Exercise(
@@ -36,7 +35,7 @@ EXERCISE_2 = Exercise(
 
 def _reported_and_in_force(steps=40, step_size=20, gamma=0.5, lr=0.1):
     """[get_lr()[0] right after `steps` calls of scheduler.step(), the LR in force for the next epoch], from torch."""
-    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    optimizer = stand_in_optimizer("sgd", lr=lr)
     scheduler = StepLR(optimizer, step_size=step_size, gamma=gamma)
     for _ in range(steps):
         optimizer.step()

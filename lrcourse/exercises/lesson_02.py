@@ -2,11 +2,10 @@
 import functools
 
 import numpy as np
-import torch
 from torch.optim.lr_scheduler import ExponentialLR, LambdaLR, OneCycleLR
 
 from .. import formulas
-from ..simulation import simulate
+from ..simulation import simulate, stand_in_optimizer
 from .core import Exercise
 
 EXERCISE_1 = Exercise(
@@ -26,7 +25,7 @@ def _exponential_factor(step):
 
 def _lr_at(make_scheduler, step_of_edit=None, at=50):
     """The LR in force at step `at` from lr=0.1; just before `step_of_edit`, the LR is multiplied by 3 by hand."""
-    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    optimizer = stand_in_optimizer("sgd", lr=0.1)
     scheduler = make_scheduler(optimizer)
     for step in range(at):
         if step == step_of_edit:

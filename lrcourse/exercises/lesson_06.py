@@ -2,17 +2,16 @@
 import functools
 
 import numpy as np
-import torch
 from torch.optim.lr_scheduler import CosineAnnealingLR, CosineAnnealingWarmRestarts
 
 from .. import formulas
-from ..simulation import rises, simulate
+from ..simulation import rises, simulate, stand_in_optimizer
 from .core import Exercise, only_option
 
 
 def fractional_epoch_lrs(epochs=12, iters=5, lr=0.1, T_0=4, T_mult=2):
     """The LR each batch trains with when SGDR is stepped after every batch with ``step(epoch + i / iters)``."""
-    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    optimizer = stand_in_optimizer("sgd", lr=lr)
     scheduler = CosineAnnealingWarmRestarts(optimizer, T_0=T_0, T_mult=T_mult)
     lrs = []
     for epoch in range(epochs):
