@@ -103,11 +103,6 @@ class Record:
     external_requests: list[str] = field(default_factory=list)
     responses: list[tuple[int, str]] = field(default_factory=list)
 
-    def excuse(self, urls) -> None:
-        """Forget the blocked requests to these URLs and the console errors their blocking caused."""
-        self.external_requests = [u for u in self.external_requests if u not in urls]
-        self.console_errors = [e for e in self.console_errors if not any(u in e for u in urls)]
-
     def assert_clean(self):
         """Nothing failed to load, nothing left this machine, nothing logged an error."""
         assert not self.failed_responses, f"responses >= 400: {self.failed_responses}"
