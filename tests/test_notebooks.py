@@ -204,3 +204,65 @@ def test_strategy_lessons_train_a_real_model(path):
     tuned = "lc.lr_grid(" in real_task or "lr_find(" in real_task
     assert tuned, "the constant baseline is tuned: a grid or a range test"
     assert re.search(r"\bassert\b", real_task), "a conclusion drawn in the prose is asserted in code"
+
+
+# A float written in a stored output: decimal or scientific, signed or not ("1.7e-21", "-3e-16", "0.0e+00").
+PRINTED_FLOAT = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
+# Zero in scientific notation: nobody writes a result that way; it is a difference formatted with :e.
+SCIENTIFIC_ZERO = re.compile(r"(?<![\w.])[-+]?0(?:\.0*)?[eE][-+]?\d+(?![\w.])")
+# A tolerance a cell states ("agree to rtol 1e-15"): chosen by the author, the same on every CPU.
+STATED_TOLERANCE = re.compile(r"\b(?:rtol|atol|tolerance)\s*(?:=|of)?\s*[-+]?[\d.]+(?:[eE][-+]?\d+)?")
+# Below this, a printed float is at the scale of double rounding (eps = 2.2e-16 times a value near 1):
+# the size of a last-bit difference, which numpy, torch and MKL change from CPU to CPU with their kernels.
+RESIDUE = 1e-12
+# Tiny numbers that are results, not residues, each printed from exact float arithmetic: products of
+# Python floats by 0.5 or 0.1 in torch's scheduler (pure Python, no SIMD kernel) or Python's own power.
+GENUINELY_TINY = {
+    # 0.001 * 0.1 ** 16: StepLR stepped per batch, dropping 16 times by epoch 50; printed to 3 digits.
+    ("00_start_here", "LR at epoch 50: 1e-19"),
+    # 0.1 * 0.5 ** 99 and 0.1 * 0.5 ** 50: halving is exact in binary floating point.
+    ("03_step", "lr[-1]=1.57772e-31"),
+    ("03_step", "epoch 50: lr = 8.88178e-17"),
+    # Python's 0.5 ** 100 (exact: a power of two), printed to 3 digits.
+    ("04_exponential", "7.89e-31"),
+}
+
+
+def rounding_residues(text: str, notebook: str) -> list[str]:
+    """The lines of ``text`` that print a rounding residue: a float below RESIDUE, or a zero like 0.0e+00."""
+    found = []
+    for line in text.splitlines():
+        if any(notebook == name and allowed in line for name, allowed in GENUINELY_TINY):
+            continue
+        measured = STATED_TOLERANCE.sub("", line)
+        tiny = [m for m in PRINTED_FLOAT.findall(measured) if 0 < abs(float(m)) < RESIDUE]
+        if tiny or SCIENTIFIC_ZERO.search(measured):
+            found.append(line.strip())
+    return found
+
+
+def test_rounding_residue_finder():
+    assert rounding_residues("torch and the closed form agree on all 100 steps; max |diff| = 1.7e-21", "x")
+    assert rounding_residues("agree to max relative diff 0e+00", "x")
+    assert rounding_residues("max |diff| = 0.0e+00 and 3e-16", "x")
+    assert rounding_residues("LR at epoch 50: 1e-19", "03_step")  # allowed only where it is listed
+    assert not rounding_residues("LR at epoch 50: 1e-19", "00_start_here")
+    assert not rounding_residues("agree to rtol 1e-13 on all 100 steps; lr 0.0001, loss 1.5e-05, 0.0, 10e+00", "x")
+    assert not rounding_residues("equal to atol=1e-18 and within a tolerance of 1e-15", "x")
+    assert rounding_residues("rtol 1e-13 holds; max diff 4e-16", "x")  # the residue beside it still counts
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_no_stored_output_prints_a_rounding_residue(path):
+    notebook = path.stem.removesuffix("_solutions")
+    for cell in code_cells(load(path)):
+        for out in cell["outputs"]:
+            text = "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
+            residues = rounding_residues(text, notebook)
+            assert not residues, (
+                f"{residues} in the output of {''.join(cell['source'])[:60]!r}: a last-bit difference changes "
+                "from CPU to CPU; assert the tolerance and print that (`agree to rtol 1e-13 on all 100 steps`)"
+            )
+    for name, allowed in GENUINELY_TINY:  # the allow-list holds nothing stale
+        if name == path.stem:
+            assert allowed in json.dumps(load(path)), f"{allowed!r} is no longer printed by {name}"
