@@ -16,9 +16,6 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export OMP_NUM_THREADS = 1
 # Every notebook, solutions included; checkpoints never.
 NOTEBOOKS = $(sort $(wildcard notebooks/*.ipynb notebooks/solutions/*.ipynb))
-# The notebooks that train: their printed results are the ones a CPU could change.
-TRAINS = lc\.(fit|compare|lr_grid|lr_find)\(
-TRAINING_NOTEBOOKS = $(sort $(shell grep -l -E '$(TRAINS)' $(NOTEBOOKS)))
 NBVAL = $(BIN)/python -m pytest -q -n 2 --dist loadfile \
 	--nbval --nbval-current-env --nbval-sanitize-with tools/nbval_sanitize.cfg -o filterwarnings=
 
@@ -37,7 +34,7 @@ CHROMIUM ?= /usr/bin/chromium
 help:
 	@echo "make lab      install (first time only) and start JupyterLab on notebooks/"
 	@echo "make test     lint, unit tests, then strict nbval over every notebook"
-	@echo "make test-portable  the training notebooks again, on the kernels of other CPUs (ATEN_CPU_CAPABILITY)"
+	@echo "make test-portable  every notebook again, on the kernels of other CPUs (torch, MKL and numpy)"
 	@echo "make execute  re-run every notebook top to bottom and store its outputs"
 	@echo "make bench    speed and memory figures quoted in README"
 	@echo "make site     the course as a static website in build/html (needs the npm registry the first time)"
@@ -80,13 +77,14 @@ unit: $(DEV)
 notebooks: $(DEV)
 	$(NBVAL) $(NOTEBOOKS)
 
-# The stored outputs were made on one CPU; these runs pretend to be others. torch picks its kernels
-# by instruction set (ATEN_CPU_CAPABILITY: default = plain x86-64 SSE, avx2) and MKL by its own
-# (MKL_ENABLE_INSTRUCTIONS); the kernel inherits both from pytest. Every printed number must agree.
-# On a CPU without these instruction sets (ARM) the variables are ignored and the runs are plain ones.
+# The stored outputs were made on one CPU; these runs pretend to be others. torch, MKL and numpy each pick
+# their kernels by instruction set, each with its own switch (ATEN_CPU_CAPABILITY, MKL_ENABLE_INSTRUCTIONS,
+# NPY_DISABLE_CPU_FEATURES); tools/lesser_cpu.py gives all three for an AVX2 CPU and for plain x86-64, and the
+# notebook kernels inherit them from pytest. Every printed number must agree. On a CPU without these
+# instruction sets (ARM) torch and MKL ignore theirs, and numpy still switches off its highest kernels.
 test-portable: $(DEV)
-	ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2 $(NBVAL) $(TRAINING_NOTEBOOKS)
-	ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 $(NBVAL) $(TRAINING_NOTEBOOKS)
+	cpu=$$($(BIN)/python tools/lesser_cpu.py default) && echo "as default: $$cpu" && env $$cpu $(NBVAL) $(NOTEBOOKS)
+	cpu=$$($(BIN)/python tools/lesser_cpu.py avx2) && echo "as avx2: $$cpu" && env $$cpu $(NBVAL) $(NOTEBOOKS)
 
 execute: $(DEV)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
