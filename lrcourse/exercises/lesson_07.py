@@ -57,7 +57,7 @@ EXERCISES = (
         id="07.3",
         task="Fix the loop given with exercise 07.3: 6 epochs of 12 batches, one optimizer step per group of 5 "
              "batches (the last, partial group of each epoch steps too), OneCycleLR with max_lr=0.1 stepped after "
-             "each optimizer step. It should reach max_lr and end annealed. "
+             "each optimizer step. It should climb to a peak near max_lr and end annealed. "
              "Answer with the array of the LRs it records, one per optimizer step.",
         hint="count the optimizer steps the loop makes in one epoch, then compare with the total_steps it gives.",
         expected=lambda: formulas.one_cycle_lr(np.arange(EPOCHS * math.ceil(BATCHES / ACCUMULATE)), max_lr=0.1,
