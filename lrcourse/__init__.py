@@ -25,9 +25,10 @@ from . import _lazy
 
 # Each name is imported from its module on first use, so ``import lrcourse`` loads neither
 # pyplot nor ipywidgets nor torch until a lesson asks for something that needs them.
+# Every module below is also ``lc.<module>``; ``submodules`` are those with no name re-exported here.
 __all__, __getattr__, __dir__ = _lazy.exports(
     globals(),
-    submodules=("averaging", "data", "distributed", "exercises", "finetuning", "formulas", "models"),
+    submodules=("checkpoint", "data", "finetuning", "formulas", "models"),
     names_by_module={
         "averaging": ("InverseSqrtLR", "check_scheduler", "compare_averages", "compare_schedule_free", "fit_averaged"),
         "comparison": ("Comparison", "compare", "differs", "lr_grid"),

@@ -12,21 +12,23 @@ from importlib import import_module
 def exports(namespace: dict, submodules, names_by_module: dict):
     """Return ``(__all__, __getattr__, __dir__)`` for the package whose ``globals()`` is ``namespace``.
 
-    ``submodules`` are reached as ``package.submodule``; ``names_by_module``
-    maps a module to the names re-exported from it, e.g.
-    ``{"training": ("fit", "History")}``.
+    ``names_by_module`` maps a module to the names re-exported from it, e.g.
+    ``{"training": ("fit", "History")}``; ``submodules`` are the modules with no
+    names re-exported.  Every module of either is reached as ``package.module``
+    too, whatever ran before: without that, ``lc.training`` would work only after
+    an import of ``lc.fit`` had loaded it as a side effect.
 
     >>> import json, types
     >>> all_, getattr_, dir_ = exports(vars(json), ["decoder"], {"encoder": ("JSONEncoder",)})
     >>> all_
-    ['JSONEncoder', 'decoder']
+    ['JSONEncoder', 'decoder', 'encoder']
     >>> getattr_("JSONEncoder").__name__
     'JSONEncoder'
     >>> isinstance(getattr_("decoder"), types.ModuleType)
     True
     """
     home = {name: module for module, names in names_by_module.items() for name in names}
-    home.update({module: None for module in submodules})
+    home.update({module: None for module in (*submodules, *names_by_module)})
     package = namespace["__name__"]
 
     def __getattr__(name: str):

@@ -1,11 +1,17 @@
 """The package itself: lazy re-exports, so ``import lrcourse`` is quick and pulls in no plotting or widget library."""
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import lrcourse as lc
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+# The rows of README's module table: | `lrcourse.training` | `fit`, ... |
+README_MODULES = re.findall(r"^\| `lrcourse\.(\w+)` \|", README.read_text(encoding="utf-8"), flags=re.MULTILINE)
 
 HEAVY = ("matplotlib.pyplot", "ipywidgets", "torchvision", "torch")
 
@@ -51,3 +57,17 @@ def test_a_re_export_is_the_object_its_module_defines():
 def test_a_missing_name_is_an_attribute_error_naming_it():
     with pytest.raises(AttributeError, match="module 'lrcourse' has no attribute 'no_such_name'"):
         lc.no_such_name  # noqa: B018 - the attribute access itself is what must fail
+
+
+def test_readme_lists_the_modules():
+    assert len(README_MODULES) >= 15 and {"training", "simulation", "checkpoint"} <= set(README_MODULES)
+
+
+@pytest.mark.parametrize("module", README_MODULES)
+def test_every_module_readme_names_is_an_attribute_in_a_fresh_process(module):
+    """``lc.training`` works in a lesson's first cell, not only after something else imported it."""
+    code = (
+        f"import json, types, lrcourse as lc; m = lc.{module}; "
+        f"print(json.dumps([isinstance(m, types.ModuleType), m.__name__, '{module}' in dir(lc)]))"
+    )
+    assert fresh_python(code) == [True, f"lrcourse.{module}", True]
