@@ -69,6 +69,27 @@ def test_wrong_length_and_broken_answers(check):
     assert not broken and "your answer raised TypeError" in str(broken)
 
 
+def test_a_broken_reference_answer_is_the_course_error_and_never_blamed_on_the_learner():
+    def reference_with_a_bug():
+        raise ZeroDivisionError("division by zero")
+
+    broken = {"99.9": Exercise("99.9", "Give 1.", "One.", reference_with_a_bug, kind="value")}
+    for answer in (1.0, "not a number", lambda o: ExponentialLR(o)):  # right, wrong, and raising answers alike
+        with pytest.raises(core.ReferenceAnswerError, match=r"reference answer of exercise 99.9 raised "
+                                                            r"ZeroDivisionError: division by zero\. This is an error "
+                                                            r"in the course, not in your answer") as raised:
+            core.check("99.9", answer, broken)
+        assert isinstance(raised.value.__cause__, ZeroDivisionError)
+    assert not core.check("99.9", None, broken)  # unattempted: the task is shown, the reference is not computed
+
+
+def test_an_answer_that_raises_is_still_feedback_beside_a_sound_reference(check):
+    verdict = check("99.2", lambda: 1 / 0)  # np.asarray of a function: a TypeError from the learner's side
+    assert not verdict and str(verdict).startswith("Not yet")
+    schedule = check("99.1", lambda o: 1 / 0)
+    assert not schedule and "your answer raised ZeroDivisionError" in str(schedule)
+
+
 def test_value_exercises(check):
     assert check("99.2", np.sqrt(2))
     assert str(check("99.2", 1.4)) == 'Not yet: your value (1.4) is too low. For a hint, run lc.hint("99.2").'

@@ -153,9 +153,23 @@ def _first_mismatch(got: np.ndarray, want: np.ndarray, rtol: float) -> int | Non
     return int(bad[0]) if bad.size else None
 
 
-def _judge_schedule(answer, exercise: Exercise) -> Verdict:
+class ReferenceAnswerError(RuntimeError):
+    """The course's own reference answer failed: a bug of the course, never of the learner's answer."""
+
+
+def _reference(exercise: Exercise) -> np.ndarray:
+    """The exercise's reference answer, computed outside the guard that turns a learner's error into feedback."""
+    try:
+        return np.asarray(exercise.expected(), dtype=float)
+    except Exception as error:
+        raise ReferenceAnswerError(
+            f"the reference answer of exercise {exercise.id} raised {type(error).__name__}: {error}. "
+            "This is an error in the course, not in your answer: please report it."
+        ) from error
+
+
+def _judge_schedule(answer, want: np.ndarray, exercise: Exercise) -> Verdict:
     got = _lrs_of(answer, exercise)
-    want = np.asarray(exercise.expected(), dtype=float)
     if got.shape != want.shape:
         return Verdict(False, f"Not yet: your schedule has {got.size} steps, the exercise asks for {want.size}.")
     step = _first_mismatch(got, want, exercise.rtol)
@@ -177,8 +191,7 @@ def _judge_choice(option: float, want: float, exercise: Exercise) -> Verdict:
     return Verdict(False, f"Not yet: option {int(option)}: {exercise.why_not[int(option)]}")
 
 
-def _judge_value(answer, exercise: Exercise) -> Verdict:
-    want = np.asarray(exercise.expected(), dtype=float)
+def _judge_value(answer, want: np.ndarray, exercise: Exercise) -> Verdict:
     try:
         got = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
@@ -210,13 +223,18 @@ def check(exercise_id: str, answer, exercises: Mapping[str, Exercise]) -> Verdic
         Not yet: your value (1.4) is too low. For a hint, run lc.hint("99.1").
         >>> check("99.1", 1.4142135623730951, {"99.1": value})
         Correct.
+
+    An answer that raises is feedback ("your answer raised ..."); a reference answer that raises is
+    the course's own bug, so it is never blamed on the learner: it raises
+    :class:`ReferenceAnswerError`.
     """
     exercise = _exercise(exercise_id, exercises)
     if answer is None or answer is Ellipsis:
         return Verdict(False, f"Not attempted yet. {exercise.task} {_ask_for_hint(exercise)}")
+    want = _reference(exercise)  # outside the guard below: its errors are the course's, not the learner's
     try:
         judge = _judge_schedule if exercise.kind == "schedule" else _judge_value
-        return judge(answer, exercise)
+        return judge(answer, want, exercise)
     except Exception as error:  # a learner's broken answer is feedback, not a crash
         return Verdict(False, f"Not yet: your answer raised {type(error).__name__}: {error}")
 
