@@ -50,7 +50,7 @@ def accumulating_loop(*, fixed, epochs=3, accumulate=4):
 
 
 def minima_of_cosine_stepped(times, t_max):
-    """Step a real CosineAnnealingLR ``times`` times and count the steps at which the LR in force is 0."""
+    """Step a real CosineAnnealingLR ``times`` times; count the scheduler steps whose LR, read before the step, is 0."""
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
     scheduler = CosineAnnealingLR(optimizer, T_max=t_max)
     minima = 0

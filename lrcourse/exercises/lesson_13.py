@@ -14,7 +14,8 @@ from .core import Exercise, only_option
 
 
 def _minima_when_stepped_per_micro_batch(optimizer_steps, accumulate, t_max):
-    """Step a real CosineAnnealingLR once per micro-batch and count the steps at which the LR is at its minimum."""
+    """Step a real CosineAnnealingLR once per micro-batch and count the micro-batches (scheduler steps, not optimizer
+    steps) whose LR, read before the scheduler's step, is at its minimum."""
     lrs = simulate(lambda opt: CosineAnnealingLR(opt, T_max=t_max), steps=optimizer_steps * accumulate, lr=0.1).lr
     return int(np.count_nonzero(lrs <= 1e-12))
 
@@ -59,8 +60,9 @@ EXERCISES = (
     Exercise(
         id="13.1",
         task="Predict, then run: a loop of 100 optimizer steps, each accumulating 4 micro-batches, steps "
-             "CosineAnnealingLR(T_max=100) after every micro-batch. "
-             "How many times does the LR come down to its minimum (0)? Answer with a number.",
+             "CosineAnnealingLR(T_max=100) after every micro-batch, 400 scheduler.step() calls in all. "
+             "Read optimizer.param_groups[0]['lr'] once per micro-batch, before each of those 400 calls. "
+             "How many of those 400 values are the minimum (0)? Answer with a number.",
         hint="how many times is scheduler.step() called in all? CosineAnnealingLR does not stop at T_max: "
              "what does its cosine do after it (lesson 05), and how long is one of its periods?",
         expected=lambda: _minima_when_stepped_per_micro_batch(optimizer_steps=100, accumulate=4, t_max=100),
