@@ -366,6 +366,41 @@ def _save_checkpoint(path, model, optimizer, scheduler, scaler, log, **where) ->
     os.replace(tmp, path)  # never half a file
 
 
+# --- joining and leaving the group of ranks -----------------------------------------------------
+
+
+@contextlib.contextmanager
+def _process_group(backend: str, **init_kwargs):
+    """Make this process a rank of the default process group for the ``with`` block, and leave it cleanly.
+
+    Entering calls ``dist.init_process_group(backend, **init_kwargs)``.  When
+    the block ends normally, every rank waits at ``dist.barrier()``, so that
+    none tears down its connections while another still uses them; then, and
+    at once if the block raises (a barrier would wait for a rank that may be
+    gone), ``dist.destroy_process_group()``.  That frees the group, whose
+    destructor joins gloo's worker threads: a worker still running when the
+    interpreter shuts down, releasing the tensors of the last collective,
+    aborts the process ("terminate called without an active exception").
+
+    Both entry points use it: the ranks of :func:`ddp_fit` and :func:`main`.
+
+    Args:
+        backend: ``"gloo"`` or ``"nccl"``.
+        init_kwargs: passed on to ``dist.init_process_group`` (``store``, ``rank``, ``world_size``, ``timeout``).
+    """
+    # DDP imports torch._dynamo when first used, and with it torch.distributed.nn.functional, whose functions
+    # take ``group=group.WORLD`` as a default argument: imported while the group exists, they keep it alive
+    # for good, and destroy_process_group cannot free it. Imported first, they hold None.
+    import torch.distributed.nn.functional  # noqa: F401
+
+    dist.init_process_group(backend, **init_kwargs)
+    try:
+        yield
+        dist.barrier()
+    finally:
+        dist.destroy_process_group()
+
+
 # --- launching the ranks from Python -------------------------------------------------------------
 
 
@@ -402,8 +437,7 @@ def _rank_main(rank: int, world_size: int, runs: list, port: int, listen_fd, tim
             store = dist.TCPStore(HOST, port, world_size, is_master=True, timeout=wait, master_listen_fd=listen_fd)
         else:
             store = dist.TCPStore(HOST, port, world_size, is_master=rank == 0, timeout=wait)
-        dist.init_process_group("gloo", store=store, rank=rank, world_size=world_size, timeout=wait)
-        try:
+        with _process_group("gloo", store=store, rank=rank, world_size=world_size, timeout=wait):
             results = []
             for run in runs:
                 result = train_rank(run, rank, world_size)
@@ -413,9 +447,6 @@ def _rank_main(rank: int, world_size: int, runs: list, port: int, listen_fd, tim
                 results.append(result)
             if rank == 0:
                 torch.save(results, Path(out_dir) / "results.pt")
-            dist.barrier()
-        finally:
-            dist.destroy_process_group()
     except BaseException as error:
         (Path(out_dir) / f"error{rank}.txt").write_text(f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}")
         raise
@@ -617,8 +648,10 @@ def main(argv=None) -> int:
     else:
         torch.set_num_threads(1)
     if world_size > 1:
-        dist.init_process_group(backend, timeout=timedelta(seconds=args.timeout))
-    try:
+        group = _process_group(backend, timeout=timedelta(seconds=args.timeout))
+    else:
+        group = contextlib.nullcontext()  # one process: no group to join
+    with group:
         result = train_rank(run, rank, world_size, device=device)
         weights = result["weights"].to(device)
         if world_size > 1:
@@ -630,9 +663,6 @@ def main(argv=None) -> int:
         if rank == 0:
             payload = _result(run, result, world_size).to_json()
             Path(args.json).write_text(json.dumps(payload, indent=1))
-    finally:
-        if world_size > 1:
-            dist.destroy_process_group()
     return 0
 
 
