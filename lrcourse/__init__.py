@@ -28,7 +28,7 @@ from . import _lazy
 # Every module below is also ``lc.<module>``; ``submodules`` are those with no name re-exported here.
 __all__, __getattr__, __dir__ = _lazy.exports(
     globals(),
-    submodules=("checkpoint", "data", "finetuning", "formulas", "models"),
+    submodules=("checkpoint", "data", "finetuning", "formulas", "models", "quadratic"),
     names_by_module={
         "averaging": ("InverseSqrtLR", "check_scheduler", "compare_averages", "compare_schedule_free", "fit_averaged"),
         "comparison": ("Comparison", "compare", "differs", "lr_grid"),

@@ -74,11 +74,13 @@ def in_open_interval(name: str, value, low: float, high: float) -> float:
     return value
 
 
-def in_interval(name: str, value, low: float, high: float, *, low_open: bool = False) -> float:
-    """Return ``value`` as a float if ``low <= value <= high`` (``low < value`` when ``low_open``)."""
+def in_interval(name: str, value, low: float, high: float, *, low_open: bool = False,
+                high_open: bool = False) -> float:
+    """Return ``value`` as a float if ``low <= value <= high`` (``low < value`` when ``low_open``,
+    ``value < high`` when ``high_open``)."""
     value = real(name, value)
-    if value > high or value < low or (low_open and value == low):
-        interval = f"({low}, {high}]" if low_open else f"[{low}, {high}]"
+    if value > high or value < low or (low_open and value == low) or (high_open and value == high):
+        interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
         raise ValueError(f"{name} must lie in {interval}, got {value!r}")
     return value
 
