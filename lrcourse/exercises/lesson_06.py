@@ -35,7 +35,8 @@ SNAPSHOT_OPTIONS = {
 def snapshots(make_scheduler, epochs=SNAPSHOT_EPOCHS, lr=SNAPSHOT_LR):
     """The epochs after which a finished decay leaves a model to keep: each restart, and the run's end if it is low.
 
-    The run's end counts when its last epoch trains below 1 % of the start LR, as the last epoch of a cycle does.
+    The run's end counts when its last epoch trains below 1 % of the start LR, as the last epoch of a cycle of 16 epochs
+    or more does (a fraction (1 - cos(pi / T_i)) / 2 of the way up from eta_min=0).
     """
     trace = simulate(make_scheduler, epochs, lr=lr)
     ends = rises(trace.lr)  # a restart at epoch e: the cycle before it has just finished
