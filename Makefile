@@ -29,12 +29,13 @@ MATHJAX := build/vendor/mathjax-$(MATHJAX_VERSION).tgz
 MATHJAX_SHA256 := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: lab test lint test-portable unit notebooks execute bench venv clean help site browser-test
+.PHONY: lab test lint test-portable test-stress unit notebooks execute bench venv clean help site browser-test
 
 help:
 	@echo "make lab      install (first time only) and start JupyterLab on notebooks/"
 	@echo "make test     lint, unit tests, then strict nbval over every notebook"
 	@echo "make test-portable  every notebook again, on the kernels of other CPUs (torch, MKL and numpy)"
+	@echo "make test-stress  the torchrun command and ddp_fit, 30 times each: none may fail"
 	@echo "make execute  re-run every notebook top to bottom and store its outputs"
 	@echo "make bench    speed and memory figures quoted in README"
 	@echo "make site     the course as a static website in build/html (needs the npm registry the first time)"
@@ -85,6 +86,11 @@ notebooks: $(DEV)
 test-portable: $(DEV)
 	cpu=$$($(BIN)/python tools/lesser_cpu.py default) && echo "as default: $$cpu" && env $$cpu $(NBVAL) $(NOTEBOOKS)
 	cpu=$$($(BIN)/python tools/lesser_cpu.py avx2) && echo "as avx2: $$cpu" && env $$cpu $(NBVAL) $(NOTEBOOKS)
+
+# A fault that strikes one run in a few (a rank aborting at exit) slips through a single run; 30 in a row
+# catch it. Not part of `make test` (a few minutes), and `make unit` does not collect the file (not test_*.py).
+test-stress: $(DEV)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/stress/stress_ddp.py
 
 execute: $(DEV)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
