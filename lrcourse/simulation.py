@@ -2,8 +2,10 @@
 
 A scheduler only reads and writes ``optimizer.param_groups``; it never looks
 at the model's weights.  So a single one-element parameter is enough to
-reproduce any schedule exactly, in microseconds per step instead of the
-seconds a real network costs.  Lesson 00 times both ways.
+reproduce exactly any schedule that counts only its steps, in microseconds per
+step instead of the seconds a real network costs.  Lesson 00 times both ways.
+``ReduceLROnPlateau`` is the exception: its LR follows the validation loss, so a
+simulation reproduces it only for the losses it is given (``metrics=``).
 """
 from __future__ import annotations
 
