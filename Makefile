@@ -8,6 +8,11 @@ COURSE := $(VENV)/.course-installed
 DEV    := $(VENV)/.dev-installed
 SITE_TOOLS := $(VENV)/.site-installed
 PORT   ?= 8888
+# make lab WHEELHOUSE=path (or make test): build .venv from a folder `make wheelhouse` filled, with no network;
+# its SHA256SUMS are checked first. Unset, the venv comes from PyPI as before.
+WHEELHOUSE ?=
+OFFLINE := $(if $(WHEELHOUSE), --no-index --find-links $(abspath $(WHEELHOUSE)))
+VERIFY_WHEELHOUSE := $(if $(WHEELHOUSE),$(PYTHON) tools/wheelhouse.py verify $(WHEELHOUSE))
 LAB_FLAGS ?=
 # JupyterLab refuses to run as root unless told to; workshop VMs and containers often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -29,11 +34,13 @@ MATHJAX := build/vendor/mathjax-$(MATHJAX_VERSION).tgz
 MATHJAX_SHA256 := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: lab test lint test-portable test-stress unit notebooks execute bench venv clean help site browser-test
+.PHONY: lab test wheelhouse doctor test-workshop lint test-portable test-stress unit notebooks execute bench venv clean help site browser-test
 
 help:
 	@echo "make lab      install (first time only) and start JupyterLab on notebooks/"
 	@echo "make test     lint, unit tests, then strict nbval over every notebook"
+	@echo "make wheelhouse  every wheel lab and test install, in wheelhouse/ with SHA256SUMS (then: make lab WHEELHOUSE=wheelhouse, offline)"
+	@echo "make doctor   pre-flight check of this laptop for a workshop (under a minute): ok, or the problem and its fix"
 	@echo "make test-portable  every notebook again, on the kernels of other CPUs (torch, MKL and numpy)"
 	@echo "make test-stress  the torchrun command and ddp_fit, 30 times each: none may fail"
 	@echo "make execute  re-run every notebook top to bottom and store its outputs"
@@ -42,14 +49,16 @@ help:
 	@echo "make browser-test  JupyterLab and the website driven in Chromium (apt-get install chromium)"
 
 $(COURSE): requirements.txt pyproject.toml
+	$(VERIFY_WHEELHOUSE)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install -r requirements.txt
-	$(BIN)/python -m pip install --no-deps --no-build-isolation -e . || $(BIN)/python -m pip install --no-deps -e .
+	$(BIN)/python -m pip install --quiet --upgrade pip$(if $(WHEELHOUSE), setuptools wheel)$(OFFLINE)
+	$(BIN)/python -m pip install$(OFFLINE) -r requirements.txt
+	$(BIN)/python -m pip install$(OFFLINE) --no-deps --no-build-isolation -e . || $(BIN)/python -m pip install$(OFFLINE) --no-deps -e .
 	touch $@
 
 $(DEV): $(COURSE) requirements-dev.txt
-	$(BIN)/python -m pip install -r requirements-dev.txt
+	$(VERIFY_WHEELHOUSE)
+	$(BIN)/python -m pip install$(OFFLINE) -r requirements-dev.txt
 	touch $@
 
 $(SITE_TOOLS): $(DEV) requirements-site.txt
@@ -57,6 +66,21 @@ $(SITE_TOOLS): $(DEV) requirements-site.txt
 	touch $@
 
 venv: $(DEV)
+
+# Online, on one laptop: the wheels of requirements.txt and requirements-dev.txt (which includes it), pinned as
+# they are, plus pip, setuptools and wheel; the disk is checked first. The folder serves laptops of the same OS,
+# CPU architecture and Python version.
+wheelhouse:
+	$(PYTHON) tools/wheelhouse.py download $(or $(WHEELHOUSE),wheelhouse) -r requirements-dev.txt
+
+# Pre-flight, after `make lab`: one line per check (ok, or the problem and its fix); exit 0 only when all pass.
+doctor:
+	$(PYTHON) tools/doctor.py --port $(PORT)
+
+# The wheelhouse route end to end on a few small wheels (download, verify, install with every index disabled,
+# import), a corrupted wheel refused, and the doctor on this machine and on broken conditions.
+test-workshop: $(DEV)
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -p no:cacheprovider tests/workshop
 
 # Trusting the course's own notebooks lets JupyterLab show their stored widgets and figures before anything runs.
 lab: $(COURSE)
