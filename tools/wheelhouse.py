@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     down.add_argument("folder", type=Path)
     down.add_argument("-r", "--requirement", action="append", default=[], dest="requirements")
     down.add_argument("packages", nargs="*", help="more requirements, as pip takes them")
-    down.add_argument("--estimate-gb", type=float, default=ESTIMATE_GB, help="wheels' expected size (default %(default)s)")
+    down.add_argument("--estimate-gb", type=float, default=ESTIMATE_GB, help="GB (default %(default)s)")
     down.add_argument("--pip-arg", action="append", default=[], help="passed to pip download (e.g. --no-deps)")
     check = commands.add_parser("verify", help="check FOLDER against its SHA256SUMS")
     check.add_argument("folder", type=Path)
