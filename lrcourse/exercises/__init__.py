@@ -23,6 +23,7 @@ LESSONS = (
     "lesson_13",
     "lesson_14",
     "lesson_15",
+    "lesson_16",
 )
 EXERCISES = collect(import_module(f"{__name__}.{lesson}") for lesson in LESSONS)
 
