@@ -26,6 +26,7 @@ torch's own ``SGD`` to check the exact recursion against.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -71,6 +72,57 @@ def _momentum(momentum) -> float:
     return _checks.in_interval("momentum", momentum, 0.0, 1.0, high_open=True)
 
 
+@dataclass(frozen=True, eq=False)
+class NoisyQuadratic:
+    """One noisy quadratic, its arguments checked once: curvatures h_i, noise Var[ε_i], SGD's momentum, θ_0.
+
+    The module's functions take the same keywords and build one; keep an instance to evaluate many
+    schedules on the same problem, as :func:`lrcourse.explore` does on every slider move.
+
+    >>> problem = NoisyQuadratic(curvatures=[1.0, 0.1], noise=0.01)
+    >>> problem.curvatures, problem.noise
+    (array([1. , 0.1]), array([0.01, 0.01]))
+    >>> print(f"{problem.expected_loss([0.5] * 10)[-1]:.4f}")
+    0.0204
+    """
+
+    curvatures: np.ndarray
+    noise: np.ndarray
+    momentum: float = 0.0
+    start: float = 1.0
+
+    def __post_init__(self):
+        h, sigma2 = _directions(self.curvatures, self.noise)
+        object.__setattr__(self, "curvatures", h)  # frozen: set once, here, to the checked arrays
+        object.__setattr__(self, "noise", sigma2)
+        object.__setattr__(self, "momentum", _momentum(self.momentum))
+        object.__setattr__(self, "start", _checks.real("start", self.start))
+
+    def expected_loss(self, lrs) -> np.ndarray:
+        """:func:`expected_loss` of ``lrs`` on this problem."""
+        return _expected_loss_by_blocks(_lr_array(lrs), self.curvatures, self.noise, self.momentum, self.start)
+
+    def noise_floor(self, lr: float) -> float:
+        """:func:`noise_floor` of the constant ``lr`` on this problem."""
+        lr = _checks.positive("lr", lr)
+        h, sigma2, mu = self.curvatures, self.noise, self.momentum
+        limit = self.stability_limit()
+        if lr >= limit:
+            raise ValueError(f"lr must be below the stability limit 2(1 + momentum) / max(curvatures) = "
+                             f"{limit:.6g} for a noise floor to exist, got {lr!r}")
+        return float(0.5 * np.sum(lr * sigma2 * (1 + mu) / ((1 - mu) * (2 * (1 + mu) - lr * h))))
+
+    def stability_limit(self) -> float:
+        """:func:`stability_limit` of the sharpest direction: the largest constant LR this problem survives."""
+        return stability_limit(float(self.curvatures.max()), momentum=self.momentum)
+
+
+#: A problem for the explorer's loss panel (``lc.explore(..., quadratic=True)``), sized for the lessons'
+#: 100 steps from an LR of 0.1: curvatures from 0.2 to 2 (stable below LR 1), noise 0.05 per direction.
+#: There the best constant LR of 0.03, 0.1, 0.3 is 0.1 (final loss 0.030); a cosine from 0.3 ends at 0.018.
+EXAMPLE = NoisyQuadratic(curvatures=np.geomspace(0.2, 2.0, 20), noise=0.05)
+
+
 def expected_loss(lrs, *, curvatures, noise, momentum: float = 0.0, start: float = 1.0) -> np.ndarray:
     r"""The exact expected loss E[L(θ_t)] of SGD on the noisy quadratic, at steps t = 0, 1, ..., T.
 
@@ -110,11 +162,7 @@ def expected_loss(lrs, *, curvatures, noise, momentum: float = 0.0, start: float
     The recursion is the noisy quadratic model of Zhang et al. (2019), written here for torch's form of
     momentum; `tests/test_quadratic.py` holds it against many runs of torch's ``SGD``.
     """
-    lrs = _lr_array(lrs)
-    h, sigma2 = _directions(curvatures, noise)
-    mu = _momentum(momentum)
-    start = _checks.real("start", start)
-    return _expected_loss_by_blocks(lrs, h, sigma2, mu, start)
+    return NoisyQuadratic(curvatures, noise, momentum, start).expected_loss(lrs)
 
 
 def _expected_loss_by_blocks(lrs, h, sigma2, mu, start) -> np.ndarray:
@@ -202,13 +250,7 @@ def noise_floor(lr: float, *, curvatures, noise, momentum: float = 0.0) -> float
     bound and this is a ValueError.  The formulas are the fixed point of :func:`expected_loss`'s recursion
     (Zhang et al. 2019, eq. 5 without momentum).
     """
-    lr = _checks.positive("lr", lr)
-    h, sigma2 = _directions(curvatures, noise)
-    mu = _momentum(momentum)
-    if lr >= stability_limit(h.max(), momentum=mu):
-        raise ValueError(f"lr must be below the stability limit 2(1 + momentum) / max(curvatures) = "
-                         f"{stability_limit(h.max(), momentum=mu):.6g} for a noise floor to exist, got {lr!r}")
-    return float(0.5 * np.sum(lr * sigma2 * (1 + mu) / ((1 - mu) * (2 * (1 + mu) - lr * h))))
+    return NoisyQuadratic(curvatures, noise, momentum).noise_floor(lr)
 
 
 def stability_limit(curvature: float, *, momentum: float = 0.0) -> float:
@@ -274,9 +316,8 @@ def sampled_loss(lrs, *, curvatures, noise, momentum: float = 0.0, start: float 
     import torch  # only here: the exact computations need no torch
 
     lrs = _lr_array(lrs)
-    h, sigma2 = _directions(curvatures, noise)
-    mu = _momentum(momentum)
-    start = _checks.real("start", start)
+    problem = NoisyQuadratic(curvatures, noise, momentum, start)
+    h, sigma2, mu, start = problem.curvatures, problem.noise, problem.momentum, problem.start
     runs = _checks.positive_int("runs", runs)
     seed = _checks.non_negative_int("seed", seed)
     generator = torch.Generator().manual_seed(seed)

@@ -1,5 +1,7 @@
 """lrcourse.quadratic: the exact expected loss of SGD on the noisy quadratic, held against step-by-step
 arithmetic, against torch's own SGD sampled many times, and against the closed-form noise floor."""
+import dataclasses
+
 import numpy as np
 import pytest
 from torch.optim.lr_scheduler import LinearLR
@@ -137,3 +139,23 @@ def test_bad_input_to_the_helpers():
         q.sampled_loss([0.1], curvatures=[1.0], noise=0.1, runs=0)
     with pytest.raises(ValueError, match="lr must be > 0"):
         q.noise_floor(0.0, curvatures=[1.0], noise=0.1)
+
+
+def test_the_example_problem_is_what_its_comment_says():
+    t = np.arange(100)
+    constants = {lr: q.EXAMPLE.expected_loss(np.full(100, lr))[-1] for lr in (0.03, 0.1, 0.3)}
+    cosine_from_0_3 = q.EXAMPLE.expected_loss(0.3 * (1 + np.cos(np.pi * t / 100)) / 2)[-1]
+    assert min(constants, key=constants.get) == 0.1 and round(constants[0.1], 3) == 0.030
+    assert round(cosine_from_0_3, 3) == 0.018 and q.EXAMPLE.stability_limit() == pytest.approx(1.0)
+
+
+def test_a_problem_checks_its_arguments_once_and_the_functions_agree_with_it():
+    problem = q.NoisyQuadratic(curvatures=CURVATURES, noise=0.02, momentum=0.5)
+    lrs = cosine(300, 0.2)
+    np.testing.assert_array_equal(problem.expected_loss(lrs),
+                                  q.expected_loss(lrs, curvatures=CURVATURES, noise=0.02, momentum=0.5))
+    assert problem.noise_floor(0.1) == q.noise_floor(0.1, curvatures=CURVATURES, noise=0.02, momentum=0.5)
+    with pytest.raises(ValueError, match="curvatures must be"):
+        q.NoisyQuadratic(curvatures=[0.0], noise=0.1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        problem.momentum = 0.9
