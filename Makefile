@@ -80,7 +80,7 @@ doctor:
 # The wheelhouse route end to end on a few small wheels (download, verify, install with every index disabled,
 # import), a corrupted wheel refused, and the doctor on this machine and on broken conditions.
 test-workshop: $(DEV)
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q -p no:cacheprovider tests/workshop
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -p no:cacheprovider tests/workshop/workshop_*.py
 
 # Trusting the course's own notebooks lets JupyterLab show their stored widgets and figures before anything runs.
 lab: $(COURSE)

@@ -66,7 +66,8 @@ def test_ci_runs_make_test_the_portability_and_stress_checks_the_site_and_the_br
     script = (ROOT / ".ci" / "run").read_text()
     commands = [line.strip() for line in script.splitlines() if line.strip() and not line.startswith("#")]
     steps = [c for c in commands if c.startswith("make ")]
-    assert steps == ["make test", "make test-portable", "make test-stress", "make site", "make browser-test"]
+    assert steps == ["make test", "make test-portable", "make test-stress", "make site", "make browser-test",
+                     "make test-workshop"]
     # Chromium is installed from Debian's packages before the browser tests when it is missing.
     assert any("apt-get install" in c and "chromium" in c for c in commands[: commands.index("make browser-test")])
     assert "set -euo pipefail" in commands
