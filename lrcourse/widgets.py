@@ -13,6 +13,10 @@ A redraw stays fast and steady, even at 10,000 steps:
 - the figure keeps its size, margins and axes: a redraw replaces the lines only;
 - the explorer renders the PNG it shows itself, at the figure's own size, so
   the image never changes size under the learner's cursor.
+
+With ``quadratic=`` a panel below shows what the schedule does to a loss: the exact expected loss of
+SGD on a noisy quadratic (:mod:`lrcourse.quadratic`) under the schedule on the sliders, beside that of
+the constant LR the schedule starts from.  It is computed, not sampled: 8 ms for 10,000 steps.
 """
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ from torch.optim import lr_scheduler
 
 from . import _checks, formulas
 from .plotting import DPI, FIGSIZE, plot_schedules, style
+from .quadratic import EXAMPLE, NoisyQuadratic
 from .simulation import NOT_SETTINGS, Trace, _events, _momentum, prepare, scheduler_label, simulate
 
 #: The momentum (or Adam's beta1) that a scheduler built with ``cycle_momentum=True`` sets, in closed form.
@@ -38,6 +43,8 @@ MOMENTUM_FORMULAS = {"OneCycleLR": formulas.one_cycle_momentum, "CyclicLR": form
 
 #: The explorer's margins, as fractions of the figure: fixed, so that the axes never move.
 MARGINS = {"left": 0.11, "right": 0.97, "top": 0.89, "bottom": 0.14, "hspace": 0.12}
+#: With a loss panel the figure is this much taller, and its margins are set in inches as before.
+LOSS_PANEL_HEIGHT = 2.2
 #: Where the axis labels sit: the y label at a fraction of the axes' width to their left, the x label
 #: this many inches below them (where matplotlib would put them for tick labels of the usual size).
 YLABEL_X, XLABEL_DROP = -0.1, 0.29
@@ -114,12 +121,18 @@ class SchedulePanel:
     (``FIGSIZE`` at ``DPI``: 630 x 306 pixels), which is what the notebook shows.
     """
 
-    def __init__(self):
+    def __init__(self, quadratic: NoisyQuadratic | None = None, constant_lr: float = 0.1, steps: int = 100):
+        height = FIGSIZE[1] + (LOSS_PANEL_HEIGHT if quadratic is not None else 0)
         with style():
-            self.figure = Figure(figsize=FIGSIZE, dpi=DPI, layout="none")
+            self.figure = Figure(figsize=(FIGSIZE[0], height), dpi=DPI, layout="none")
         FigureCanvasAgg(self.figure)  # renders PNGs without pyplot
-        self.rows = None  # panels in the figure: 1 (LR), 2 (LR and momentum), 0 (a message)
+        self.rows = None  # panels in the figure: 1 (LR), 2 (LR and momentum), 0 (a message); + 1 for the loss
         self.png = b""
+        self.quadratic = quadratic
+        # The constant LR's loss depends on no slider: computed once, drawn on every redraw.
+        self.constant_lr = constant_lr
+        self.constant_loss = None if quadratic is None else quadratic.expected_loss(np.full(steps, constant_lr))
+        self.loss = None  # the schedule's expected loss, as last drawn
 
     def show(self, result) -> None:
         """Draw a Trace (LR, plus momentum if any) or an error message, and render the PNG."""
@@ -136,31 +149,64 @@ class SchedulePanel:
     def _axes(self, rows: int) -> list:
         """The figure's axes for ``rows`` panels; they are rebuilt only when the number of panels changes."""
         if rows != self.rows:
+            height = self.figure.get_figheight()
             self.figure.clear()
-            self.figure.subplots_adjust(**MARGINS)  # clear() resets the margins to matplotlib's defaults
+            # clear() resets the margins to matplotlib's defaults; they are kept in inches as in a plain
+            # explorer, so a taller figure (with a loss panel) gives its panels the room, not its margins.
+            top = 1 - (1 - MARGINS["top"]) * FIGSIZE[1] / height
+            bottom = MARGINS["bottom"] * FIGSIZE[1] / height
+            self.figure.subplots_adjust(**{**MARGINS, "top": top, "bottom": bottom})
             axes = self.figure.subplots(max(rows, 1), 1, sharex=True, squeeze=False)[:, 0]
             for ax in axes:
                 # Fixed places for the axis labels: they no longer move when the tick labels change width,
                 # and matplotlib no longer measures every tick label to place them (a fifth of a redraw).
                 ax.yaxis.set_label_coords(YLABEL_X, 0.5)
-                ax.xaxis.set_label_coords(0.5, -XLABEL_DROP / (ax.get_position().height * FIGSIZE[1]))
+                ax.xaxis.set_label_coords(0.5, -XLABEL_DROP / (ax.get_position().height * height))
             self.rows = rows
         return self.figure.axes
 
     def _trace(self, trace: Trace) -> None:
-        axes = self._axes(1 if trace.momentum is None else 2)
+        with_loss = self.quadratic is not None
+        axes = self._axes((1 if trace.momentum is None else 2) + with_loss)
         for ax in axes:
             for line in list(ax.lines):
                 line.remove()
+            if ax.get_legend() is not None and ax is not axes[0]:
+                ax.get_legend().remove()
             ax.relim()  # forget the old lines' extent, so the axes fit the new ones
         plot_schedules(trace, ax=axes[0], legend="above")
-        if len(axes) == 2:
-            axes[0].set_xlabel("")
+        if trace.momentum is not None:
             axes[1].plot(trace.momentum, color="#555555")
-            axes[1].set_xlabel("step")
             axes[1].set_ylabel("momentum")
+        if with_loss:
+            self._loss(axes[-1], trace)
+        for ax in axes[:-1]:
+            ax.set_xlabel("")
+        axes[-1].set_xlabel("step")
+
+    def _loss(self, ax, trace: Trace) -> None:
+        """The expected loss under the schedule, beside the constant LR's; the final values in the legend."""
+        self.loss = self.quadratic.expected_loss(trace.lr)
+        # A loss that passes a thousand times its start has diverged, and is drawn no further: the quadratic
+        # would shrink back once the LR fell below the stability limit again, but a network's loss is
+        # NaN by then, and lrcourse.fit stops there too.
+        ceiling = 1e3 * max(self.loss[0], self.constant_loss[0])
+        for loss, style_, name in ((self.constant_loss, dict(color="#999999", linestyle="--"),
+                                    f"constant lr={self.constant_lr:g}"),
+                                   (self.loss, dict(color="C0"), "this schedule")):
+            above = np.flatnonzero(~(loss <= ceiling))
+            if above.size:
+                loss = np.where(np.arange(loss.size) < above[0], loss, np.nan)
+                final = f"diverges at step {above[0]}"
+            else:
+                final = f"ends at {loss[-1]:.3g}"
+            ax.plot(loss, label=f"{name}: {final}", **style_)
+        ax.set_yscale("log")
+        ax.set_ylabel("E[loss]")
+        ax.legend(loc="upper right", fontsize=8, frameon=False)
 
     def _message(self, message: str) -> None:
+        self.loss = None
         (ax,) = self._axes(0)
         ax.set_axis_off()
         for text in list(ax.texts):
@@ -246,7 +292,7 @@ def _control(name: str, spec):
     return ipywidgets.fixed(spec)
 
 
-def explore(scheduler, *, steps=100, lr=0.1, optimizer="sgd", metrics=None, **ranges) -> Explorer:
+def explore(scheduler, *, steps=100, lr=0.1, optimizer="sgd", metrics=None, quadratic=None, **ranges) -> Explorer:
     """Sliders for a scheduler's arguments, redrawing its schedule as they move.
 
     Each keyword is one argument of ``scheduler``: ``(min, max, step)`` gives a
@@ -270,6 +316,9 @@ def explore(scheduler, *, steps=100, lr=0.1, optimizer="sgd", metrics=None, **ra
         scheduler: a scheduler class (``StepLR``) or a function
             ``(optimizer, **params) -> scheduler`` for compositions such as warm-up + cosine.
         steps, lr, optimizer, metrics: as in :func:`lrcourse.simulate`.
+        quadratic: ``None`` (no loss panel), ``True`` (the panel on :data:`lrcourse.quadratic.EXAMPLE`) or a
+            :class:`lrcourse.quadratic.NoisyQuadratic`: a panel with the expected loss of SGD on it under the
+            schedule, beside that of a constant ``lr``; ``.panel.loss`` holds the values drawn.
     """
     names, takes_any = _parameters(scheduler)
     for name in ranges:
@@ -279,7 +328,7 @@ def explore(scheduler, *, steps=100, lr=0.1, optimizer="sgd", metrics=None, **ra
     steps = _checks.positive_int("steps", steps)
     _checks.non_negative("lr", lr)
     controls = {name: _control(name, spec) for name, spec in ranges.items()}
-    panel = SchedulePanel()
+    panel = SchedulePanel(_loss_problem(quadratic), constant_lr=lr, steps=steps)
 
     def redraw(**params):
         try:
@@ -291,6 +340,18 @@ def explore(scheduler, *, steps=100, lr=0.1, optimizer="sgd", metrics=None, **ra
         return None if isinstance(result, Exception) else result
 
     return Explorer(redraw, controls, panel, getattr(scheduler, "__name__", type(scheduler).__name__))
+
+
+def _loss_problem(quadratic) -> NoisyQuadratic | None:
+    """``explore``'s ``quadratic``: None, True (the example problem) or a NoisyQuadratic."""
+    if quadratic is None or quadratic is False:
+        return None
+    if quadratic is True:
+        return EXAMPLE
+    if not isinstance(quadratic, NoisyQuadratic):
+        raise TypeError(f"quadratic must be None, True or a lrcourse.quadratic.NoisyQuadratic, "
+                        f"got {type(quadratic).__name__}")
+    return quadratic
 
 
 def _show(png: bytes) -> None:

@@ -301,3 +301,36 @@ def test_a_notebook_stores_the_snapshot_next_to_the_widget(tmp_path):
     state = nb.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"]
     (out,) = [m["state"] for m in state.values() if m["model_name"] == "OutputModel"]
     assert [o["data"]["image/png"] for o in out["outputs"]] == [output.data["image/png"]]
+
+
+# --- the loss panel -----------------------------------------------------------------
+
+def test_the_loss_panel_draws_the_exact_expected_loss_of_the_schedule_on_the_sliders():
+    w = lc.explore(CosineAnnealingLR, steps=100, lr=0.3, quadratic=True, T_max=(10, 200, 10))
+    assert len(w.figure.axes) == 2 and png_size(w.png) == (630, 306 + round(widgets.LOSS_PANEL_HEIGHT * 90))
+    controls(w)["T_max"].value = 100
+    np.testing.assert_array_equal(w.panel.loss, lc.quadratic.EXAMPLE.expected_loss(w.result.lr))
+    np.testing.assert_array_equal(w.panel.constant_loss, lc.quadratic.EXAMPLE.expected_loss(np.full(100, 0.3)))
+    assert w.panel.loss[-1] < 0.25 * w.panel.constant_loss[-1]  # the decay ends below the constant LR's floor
+    labels = [line.get_label() for line in w.figure.axes[1].lines]
+    assert labels == [f"constant lr=0.3: ends at {w.panel.constant_loss[-1]:.3g}",
+                      f"this schedule: ends at {w.panel.loss[-1]:.3g}"]
+
+
+def test_the_loss_panel_takes_a_problem_and_stops_a_diverging_loss(recwarn):
+    problem = lc.quadratic.NoisyQuadratic(curvatures=[4.0, 1.0], noise=0.01)  # stable below lr 0.5
+    w = lc.explore(OneCycleLR, steps=300, total_steps=300, optimizer="sgd_momentum", quadratic=problem,
+                   max_lr=(0.1, 1.0, 0.1))
+    assert len(w.figure.axes) == 3  # LR, momentum, loss
+    first = layout(w)
+    controls(w)["max_lr"].value = 1.0
+    label = w.figure.axes[2].lines[1].get_label()
+    assert label.startswith("this schedule: diverges at step ")
+    drawn = w.figure.axes[2].lines[1].get_ydata()
+    assert np.isnan(drawn[-1]) and np.all(np.isfinite(drawn[:int(label.split()[-1])]))
+    assert layout(w) == first and not [str(warning.message) for warning in recwarn]
+
+
+def test_the_loss_panel_rejects_what_is_not_a_problem():
+    with pytest.raises(TypeError, match="quadratic must be None, True or a lrcourse.quadratic.NoisyQuadratic, got"):
+        lc.explore(StepLR, quadratic={"curvatures": [1.0]}, step_size=(1, 50, 1))
