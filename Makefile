@@ -43,6 +43,7 @@ help:
 	@echo "make doctor   pre-flight check of this laptop for a workshop (under a minute): ok, or the problem and its fix"
 	@echo "make test-portable  every notebook again, on the kernels of other CPUs (torch, MKL and numpy)"
 	@echo "make test-stress  the torchrun command and ddp_fit, 30 times each: none may fail"
+	@echo "make test-workshop  the wheelhouse route on a few small wheels, offline, and make doctor (run by CI)"
 	@echo "make execute  re-run every notebook top to bottom and store its outputs"
 	@echo "make bench    speed and memory figures quoted in README"
 	@echo "make site     the course as a static website in build/html (needs the npm registry the first time)"
