@@ -72,6 +72,16 @@ def _momentum(momentum) -> float:
     return _checks.in_interval("momentum", momentum, 0.0, 1.0, high_open=True)
 
 
+def _momentum_array(momentum, steps: int) -> np.ndarray:
+    """A momentum per step: ``steps`` values in [0, 1)."""
+    momentum = np.asarray(momentum, dtype=float)
+    if momentum.shape != (steps,):
+        raise ValueError(f"momentum must be one value per step ({steps}), got shape {momentum.shape}")
+    if not np.all((momentum >= 0) & (momentum < 1)):  # NaN fails both comparisons
+        raise ValueError("momentum must lie in [0, 1) at every step")
+    return momentum
+
+
 @dataclass(frozen=True, eq=False)
 class NoisyQuadratic:
     """One noisy quadratic, its arguments checked once: curvatures h_i, noise Var[ε_i], SGD's momentum, θ_0.
@@ -98,9 +108,19 @@ class NoisyQuadratic:
         object.__setattr__(self, "momentum", _momentum(self.momentum))
         object.__setattr__(self, "start", _checks.real("start", self.start))
 
-    def expected_loss(self, lrs) -> np.ndarray:
-        """:func:`expected_loss` of ``lrs`` on this problem."""
-        return _expected_loss_by_blocks(_lr_array(lrs), self.curvatures, self.noise, self.momentum, self.start)
+    def expected_loss(self, lrs, momentum=None) -> np.ndarray:
+        """:func:`expected_loss` of ``lrs`` on this problem.
+
+        ``momentum``: ``None`` for the problem's own, or one value per step, as a scheduler that cycles
+        it sets (``OneCycleLR``, ``CyclicLR``; a :class:`~lrcourse.Trace`'s ``momentum``).
+        """
+        lrs = _lr_array(lrs)
+        momenta = np.full(lrs.size, self.momentum) if momentum is None else _momentum_array(momentum, lrs.size)
+        # Above the stability limit the loss grows without bound: past the largest float it is inf, and
+        # that is the answer, not a warning.
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = _expected_loss_by_blocks(lrs, self.curvatures, self.noise, momenta, self.start)
+        return np.where(np.isnan(loss), np.inf, loss)
 
     def noise_floor(self, lr: float) -> float:
         """:func:`noise_floor` of the constant ``lr`` on this problem."""
@@ -150,6 +170,7 @@ def expected_loss(lrs, *, curvatures, noise, momentum: float = 0.0, start: float
 
     Returns:
         an array of T + 1 expected losses; entry t is the loss before step t, entry T after the last step.
+        A run above the stability limit (:func:`stability_limit`) grows to ``inf``.
 
     Example::
 
@@ -165,7 +186,7 @@ def expected_loss(lrs, *, curvatures, noise, momentum: float = 0.0, start: float
     return NoisyQuadratic(curvatures, noise, momentum, start).expected_loss(lrs)
 
 
-def _expected_loss_by_blocks(lrs, h, sigma2, mu, start) -> np.ndarray:
+def _expected_loss_by_blocks(lrs, h, sigma2, momenta, start) -> np.ndarray:
     """½ Σ_i h_i E[θ_{i,t}²] for t = 0..T: the recursion of :func:`expected_loss`, computed fast.
 
     Stepping t = 0..T−1 one at a time would cost T Python iterations, slow for 10,000 steps.  Instead
@@ -182,6 +203,8 @@ def _expected_loss_by_blocks(lrs, h, sigma2, mu, start) -> np.ndarray:
     blocks = -(-steps // BLOCK)
     # Steps past the end (LR 0) fill the last block; they change nothing before the end and are cut off.
     eta = np.concatenate([lrs, np.zeros(blocks * BLOCK - steps)]).reshape(blocks, BLOCK, 1)
+    mus = np.concatenate([momenta, np.zeros(blocks * BLOCK - steps)]).reshape(blocks, BLOCK, 1)
+    plain = not np.any(momenta)  # no momentum at any step: b = 0 throughout, the cheaper recursion below
 
     zeros = np.zeros((blocks, n))
     own_tt, own_tv, own_vv = zeros, zeros, zeros  # S_θθ, S_θv, S_vv of each block's own noise
@@ -189,9 +212,9 @@ def _expected_loss_by_blocks(lrs, h, sigma2, mu, start) -> np.ndarray:
     kept_own, kept_pp, kept_pq, kept_qq = (np.zeros((blocks, BLOCK, n)) for _ in range(4))
     for j in range(BLOCK):
         # A = [[a, b], [h, μ]] with a = 1 − ηh, b = −ημ; S' = A S Aᵀ + σ² (−η, 1)(−η, 1)ᵀ.
-        lr = eta[:, j]
+        lr, mu = eta[:, j], mus[:, j]
         a, b = 1 - lr * h, -lr * mu
-        if mu == 0:  # b = 0: S_θθ and p evolve alone (q stays 0), so the rest need not be computed
+        if plain:  # b = 0: S_θθ and p evolve alone (q stays 0), so the rest need not be computed
             own_tt, p = a * a * own_tt + lr * lr * sigma2, a * p
         else:
             own_tt, own_tv, own_vv = (
@@ -222,7 +245,7 @@ def _expected_loss_by_blocks(lrs, h, sigma2, mu, start) -> np.ndarray:
 
     half_h = 0.5 * h
     loss = kept_own @ half_h + summed(kept_pp, half_h * start_tt)
-    if mu != 0:
+    if not plain:
         loss += 2 * summed(kept_pq, half_h * start_tv) + summed(kept_qq, half_h * start_vv)
     return np.concatenate([[0.5 * start**2 * h.sum()], loss.reshape(-1)[:steps]])
 

@@ -36,7 +36,16 @@ from torch.optim import lr_scheduler
 from . import _checks, formulas
 from .plotting import DPI, FIGSIZE, plot_schedules, style
 from .quadratic import EXAMPLE, NoisyQuadratic
-from .simulation import NOT_SETTINGS, Trace, _events, _momentum, prepare, scheduler_label, simulate
+from .simulation import (
+    NOT_SETTINGS,
+    Trace,
+    _events,
+    _momentum,
+    prepare,
+    scheduler_label,
+    simulate,
+    stand_in_optimizer,
+)
 
 #: The momentum (or Adam's beta1) that a scheduler built with ``cycle_momentum=True`` sets, in closed form.
 MOMENTUM_FORMULAS = {"OneCycleLR": formulas.one_cycle_momentum, "CyclicLR": formulas.cyclic_momentum}
@@ -121,7 +130,8 @@ class SchedulePanel:
     (``FIGSIZE`` at ``DPI``: 630 x 306 pixels), which is what the notebook shows.
     """
 
-    def __init__(self, quadratic: NoisyQuadratic | None = None, constant_lr: float = 0.1, steps: int = 100):
+    def __init__(self, quadratic: NoisyQuadratic | None = None, constant_lr: float = 0.1, steps: int = 100,
+                 optimizer="sgd"):
         height = FIGSIZE[1] + (LOSS_PANEL_HEIGHT if quadratic is not None else 0)
         with style():
             self.figure = Figure(figsize=(FIGSIZE[0], height), dpi=DPI, layout="none")
@@ -129,10 +139,16 @@ class SchedulePanel:
         self.rows = None  # panels in the figure: 1 (LR), 2 (LR and momentum), 0 (a message); + 1 for the loss
         self.png = b""
         self.quadratic = quadratic
-        # The constant LR's loss depends on no slider: computed once, drawn on every redraw.
+        # The loss panel runs the explorer's own SGD, step for step: its LR, and its momentum (0.9 for
+        # "sgd_momentum", or what a scheduler cycles).  Adam's beta1 is no SGD momentum: with Adam, or an
+        # optimizer of the learner's own, the problem's own momentum stands in.
+        self.sgd = optimizer in ("sgd", "sgd_momentum")
         self.constant_lr = constant_lr
-        self.constant_loss = None if quadratic is None else quadratic.expected_loss(np.full(steps, constant_lr))
-        self.loss = None  # the schedule's expected loss, as last drawn
+        self.constant_loss = self.loss = None  # the constant LR's and the schedule's expected loss, as drawn
+        if quadratic is not None:  # the constant LR's loss depends on no slider: computed once
+            start = stand_in_optimizer(optimizer, constant_lr).param_groups[0].get("momentum", 0.0)
+            momentum = np.full(steps, start) if self.sgd else None
+            self.constant_loss = quadratic.expected_loss(np.full(steps, constant_lr), momentum=momentum)
 
     def show(self, result) -> None:
         """Draw a Trace (LR, plus momentum if any) or an error message, and render the PNG."""
@@ -186,7 +202,10 @@ class SchedulePanel:
 
     def _loss(self, ax, trace: Trace) -> None:
         """The expected loss under the schedule, beside the constant LR's; the final values in the legend."""
-        self.loss = self.quadratic.expected_loss(trace.lr)
+        momentum = None
+        if self.sgd:
+            momentum = np.zeros(len(trace.lr)) if trace.momentum is None else trace.momentum
+        self.loss = self.quadratic.expected_loss(trace.lr, momentum=momentum)
         # A loss that passes a thousand times its start has diverged, and is drawn no further: the quadratic
         # would shrink back once the LR fell below the stability limit again, but a network's loss is
         # NaN by then, and lrcourse.fit stops there too.
@@ -318,7 +337,8 @@ def explore(scheduler, *, steps=100, lr=0.1, optimizer="sgd", metrics=None, quad
         steps, lr, optimizer, metrics: as in :func:`lrcourse.simulate`.
         quadratic: ``None`` (no loss panel), ``True`` (the panel on :data:`lrcourse.quadratic.EXAMPLE`) or a
             :class:`lrcourse.quadratic.NoisyQuadratic`: a panel with the expected loss of SGD on it under the
-            schedule, beside that of a constant ``lr``; ``.panel.loss`` holds the values drawn.
+            schedule, beside that of a constant ``lr``; ``.panel.loss`` holds the values drawn.  With
+            ``optimizer="sgd"`` or ``"sgd_momentum"`` it runs that SGD's momentum at every step, as set.
     """
     names, takes_any = _parameters(scheduler)
     for name in ranges:
@@ -328,7 +348,7 @@ def explore(scheduler, *, steps=100, lr=0.1, optimizer="sgd", metrics=None, quad
     steps = _checks.positive_int("steps", steps)
     _checks.non_negative("lr", lr)
     controls = {name: _control(name, spec) for name, spec in ranges.items()}
-    panel = SchedulePanel(_loss_problem(quadratic), constant_lr=lr, steps=steps)
+    panel = SchedulePanel(_loss_problem(quadratic), constant_lr=lr, steps=steps, optimizer=optimizer)
 
     def redraw(**params):
         try:

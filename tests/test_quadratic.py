@@ -1,6 +1,7 @@
 """lrcourse.quadratic: the exact expected loss of SGD on the noisy quadratic, held against step-by-step
 arithmetic, against torch's own SGD sampled many times, and against the closed-form noise floor."""
 import dataclasses
+import warnings
 
 import numpy as np
 import pytest
@@ -19,7 +20,8 @@ def stepwise_loss(lrs, curvatures, noise, momentum, start=1.0):
     S = np.zeros((h.size, 2, 2))
     S[:, 0, 0] = start**2
     losses = [0.5 * S[:, 0, 0] @ h]
-    for lr in lrs:
+    momenta = np.broadcast_to(momentum, np.shape(lrs))  # one momentum for all steps, or one per step
+    for lr, momentum in zip(lrs, momenta):
         A = np.zeros((h.size, 2, 2))
         A[:, 0, 0], A[:, 0, 1], A[:, 1, 0], A[:, 1, 1] = 1 - lr * h, -lr * momentum, h, momentum
         b = np.array([-lr, 1.0])
@@ -100,6 +102,14 @@ def test_above_the_stability_limit_the_loss_grows_and_below_it_settles():
         q.noise_floor(1.0, curvatures=[2.0], noise=0.01)
 
 
+def test_a_diverging_run_ends_at_inf_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for momentum in (0.0, 0.9):
+            loss = q.expected_loss(np.full(3000, 5.0), curvatures=CURVATURES, noise=0.01, momentum=momentum)
+            assert loss[-1] == np.inf and np.all(np.diff(loss[:50]) > 0) and not np.any(np.isnan(loss))
+
+
 def test_sampling_is_deterministic_given_the_seed():
     run = lambda seed: q.sampled_loss([0.1] * 20, curvatures=[1.0, 0.5], noise=0.1, runs=50, seed=seed)  # noqa: E731
     np.testing.assert_array_equal(run(3), run(3))
@@ -159,3 +169,16 @@ def test_a_problem_checks_its_arguments_once_and_the_functions_agree_with_it():
         q.NoisyQuadratic(curvatures=[0.0], noise=0.1)
     with pytest.raises(dataclasses.FrozenInstanceError):
         problem.momentum = 0.9
+
+
+def test_a_momentum_per_step_is_the_step_by_step_recursion_with_that_momentum():
+    steps = 2 * q.BLOCK + 5
+    rng = np.random.default_rng(7)
+    lrs, momenta = rng.uniform(0, 0.3, steps), rng.uniform(0, 0.95, steps)
+    momenta[:40] = 0.0  # blocks without momentum beside blocks with it
+    got = q.NoisyQuadratic(CURVATURES, 0.02).expected_loss(lrs, momentum=momenta)
+    np.testing.assert_allclose(got, stepwise_loss(lrs, CURVATURES, 0.02, momenta), rtol=1e-12, atol=0)
+    with pytest.raises(ValueError, match=r"momentum must be one value per step \(3\), got shape \(2,\)"):
+        q.EXAMPLE.expected_loss([0.1] * 3, momentum=[0.9, 0.9])
+    with pytest.raises(ValueError, match=r"momentum must lie in \[0, 1\) at every step"):
+        q.EXAMPLE.expected_loss([0.1] * 2, momentum=[0.9, float("nan")])
