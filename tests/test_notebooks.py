@@ -17,7 +17,7 @@ ALL = LESSONS + SOLUTIONS
 SYLLABUS = [
     "00_start_here", "01_custom_lambda", "02_param_groups", "03_step", "04_exponential", "05_cosine",
     "06_warm_restarts", "07_one_cycle", "08_plateau", "09_cyclic", "10_warmup", "11_lr_range_test", "12_compare",
-    "13_real_loop", "14_averaging_and_custom", "15_modern_practice",
+    "13_real_loop", "14_averaging_and_custom", "15_modern_practice", "16_why_schedules_work",
 ]
 STRATEGY_LESSONS = [p for p in LESSONS if "01" <= p.stem[:2] <= "10"]
 IGNORED = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
