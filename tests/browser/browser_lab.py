@@ -1,6 +1,7 @@
-"""Lesson 03 in JupyterLab, as a learner uses it: run every cell, then move an explorer slider with the keyboard.
+"""Lessons in JupyterLab, as a learner uses them: run every cell, then move an explorer slider with the keyboard.
 
-JupyterLab runs on 127.0.0.1 with a token, on a copy of the notebook (so nothing in notebooks/ is saved over),
+Lesson 03's explorer draws a schedule; lesson 05's also draws the noisy quadratic's loss under it (a taller figure).
+JupyterLab runs on 127.0.0.1 with a token, on copies of the notebooks (so nothing in notebooks/ is saved over),
 with its settings and workspaces in a temporary folder (so nothing of the user's own JupyterLab leaks in).
 """
 from __future__ import annotations
@@ -18,11 +19,13 @@ import pytest
 
 from browsing import ROOT, browser, free_port, page, record  # noqa: F401  (fixtures)
 
-LESSON = ROOT / "notebooks" / "03_step.ipynb"
 TOKEN = "lrcourse-browser-test"
-# The cell that makes the explorer, and what its first slider is called.
-EXPLORER_CELL = "explorer = lc.explore(StepLR"
-SLIDER = "step_size"
+# Each lesson: the cell that makes the explorer, its first slider, one keyboard step of it, and the figure's height
+# in pixels (306: the schedule; 504: the schedule and, below it, the loss panel).
+EXPLORERS = {
+    "03_step.ipynb": ("explorer = lc.explore(StepLR", "step_size", 1, 306),
+    "05_cosine.ipynb": ("loss_explorer = lc.explore(CosineAnnealingLR", "T_max", 10, 504),
+}
 # JupyterLab's own settings for the test: start the notebook's kernel without asking, keep every cell
 # in the page, and never fetch news from the internet.
 SETTINGS = {
@@ -33,9 +36,10 @@ SETTINGS = {
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server over a folder holding a copy of lesson 03; yields its base URL."""
+    """A JupyterLab server over a folder holding copies of the lessons in EXPLORERS; yields its base URL."""
     work = tmp_path_factory.mktemp("lab")
-    shutil.copy2(LESSON, work / LESSON.name)
+    for name in EXPLORERS:
+        shutil.copy2(ROOT / "notebooks" / name, work / name)
     port = free_port()
     private = {name: str(work / ".jupyter" / folder) for name, folder in [
         ("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
@@ -47,8 +51,8 @@ def lab(tmp_path_factory):
         path.write_text(json.dumps(values))
     # Trusted, as `make lab` trusts the course's notebooks, so JupyterLab shows their saved widgets.
     private["JUPYTER_DATA_DIR"] = str(work / ".jupyter" / "data")
-    subprocess.run([sys.executable, "-m", "jupyter", "trust", str(work / LESSON.name)], env=os.environ | private,
-                   check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "jupyter", "trust", *(str(work / name) for name in EXPLORERS)],
+                   env=os.environ | private, check=True, capture_output=True)
     env = os.environ | private | {"OMP_NUM_THREADS": "1", "BROWSER": "true"}
     env.pop("MPLBACKEND", None)  # the kernel draws inline, as for a learner
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
@@ -94,14 +98,17 @@ PROMPTS = ("() => Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCel
 ALL_RUN = f"() => {{ const p = ({PROMPTS})(); return p.length > 0 && p.every(t => /^\\[\\d+\\]:$/.test(t)); }}"
 
 
-def test_lesson_03_runs_and_its_explorer_answers_the_keyboard(page, record, lab):
+@pytest.mark.parametrize("lesson", list(EXPLORERS))
+def test_the_lesson_runs_and_its_explorer_answers_the_keyboard(page, record, lab, lesson):
+    explorer_cell, slider_name, one_step, height = EXPLORERS[lesson]
     page.set_default_timeout(60_000)
-    page.goto(f"{lab}/lab/tree/{LESSON.name}?token={TOKEN}")
+    # A workspace of its own: the page holds this notebook alone, not the tabs another test left open.
+    page.goto(f"{lab}/lab/workspaces/{lesson.removesuffix('.ipynb')}/tree/{lesson}?reset&token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-CodeCell")
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached", timeout=120_000)
 
     # Before anything runs, the notebook shows the explorer as it was saved: its figure, never its repr.
-    cell = page.locator(".jp-CodeCell").filter(has_text=EXPLORER_CELL)
+    cell = page.locator(".jp-CodeCell").filter(has_text=explorer_cell)
     cell.scroll_into_view_if_needed()
     cell.locator(".jp-OutputArea-output img").first.wait_for(state="visible", timeout=30_000)
     assert "interactive(children=" not in cell.inner_text()
@@ -117,7 +124,7 @@ def test_lesson_03_runs_and_its_explorer_answers_the_keyboard(page, record, lab)
     assert page.locator("text=Traceback").count() == 0
 
     # The explorer, live: its first slider, its readout, and the figure it draws.
-    slider = cell.locator(".widget-slider").filter(has_text=SLIDER)
+    slider = cell.locator(".widget-slider").filter(has_text=slider_name)
     slider.scroll_into_view_if_needed()
     readout = slider.locator(".widget-readout")
     figure = cell.locator(".jp-OutputArea-output img").first
@@ -135,7 +142,8 @@ def test_lesson_03_runs_and_its_explorer_answers_the_keyboard(page, record, lab)
     )
     redrawn_after = time.monotonic() - pressed
     assert redrawn_after < 2.0 and figure.get_attribute("src") != before_figure
-    assert int(readout.inner_text()) == int(before_value) + 1
+    assert int(readout.inner_text()) == int(before_value) + one_step
+    assert figure.evaluate("img => img.naturalHeight") == height  # the loss panel drawn, where asked for
 
     # No widget failed to render, in the page or in the console.
     text = page.locator(".jp-Notebook").inner_text()
