@@ -212,7 +212,7 @@ class SchedulePanel:
         # NaN by then, and lrcourse.fit stops there too.
         ceiling = 1e3 * max(self.loss[0], self.constant_loss[0])
         for loss, style_, name in ((self.constant_loss, dict(color="#999999", linestyle="--"),
-                                    f"constant lr={self.constant_lr:g}"),
+                                    f"constant lr={self.constant_lr:.3g}"),
                                    (self.loss, dict(color="C0"), "this schedule")):
             above = np.flatnonzero(~(loss <= ceiling))
             if above.size:
