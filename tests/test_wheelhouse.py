@@ -1,5 +1,6 @@
 """tools/wheelhouse.py and the Makefile's WHEELHOUSE route, on small folders (the real download: tests/workshop)."""
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -59,8 +60,14 @@ def test_download_stops_before_pip_when_the_disk_lacks_room(tmp_path, capsys):
     assert wheelhouse.check_free_space(tmp_path / "wh" / "deeper", 0.0).startswith("disk: ")
 
 
+# Run as `make test` runs the unit tests, make is a child of make: without this, it would inherit the parent's
+# flags and print "make[2]: Entering directory" lines among the commands.
+OUTSIDE_MAKE = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+
+
 def make_dry(*args):
-    return subprocess.run(["make", "-n", "-B", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(["make", "--no-print-directory", "-n", "-B", *args], cwd=ROOT, capture_output=True,
+                          text=True, check=True, env=OUTSIDE_MAKE).stdout
 
 
 def test_without_wheelhouse_the_venv_build_is_unchanged():
@@ -86,7 +93,7 @@ def test_a_corrupted_wheelhouse_stops_make_before_any_venv(house, tmp_path):
     (house / "a-1.0-py3-none-any.whl").write_bytes(b"tampered")
     venv = tmp_path / "venv"
     done = subprocess.run(["make", f"VENV={venv}", f"WHEELHOUSE={house}", f"{venv}/.course-installed"],
-                          cwd=ROOT, capture_output=True, text=True)
+                          cwd=ROOT, capture_output=True, text=True, env=OUTSIDE_MAKE)
     assert done.returncode != 0
     assert "checksum mismatch: a-1.0-py3-none-any.whl" in done.stderr
     assert not venv.exists()

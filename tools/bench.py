@@ -202,6 +202,32 @@ def training():
     table([(name, f"{seconds:.2f} s", note) for name, seconds, note in bench()], ("training", "wall time", "note"))
 
 
+def workshop():
+    """What an instructor waits for on each laptop: JupyterLab serving, a kernel's first cell, an explorer."""
+    import doctor  # tools/doctor.py: make doctor's own checks, timed here
+
+    start = time.monotonic()
+    served, message, _ = doctor.check_lab()
+    lab_seconds = time.monotonic() - start
+    first = doctor.run_kernel((doctor.SETUP_CELL,))
+    both = doctor.run_kernel((doctor.SETUP_CELL, doctor.LESSON_CELL))
+    if not served or "error" in first or "error" in both:
+        sys.exit(f"make doctor's checks fail here, fix them first: {message} {first.get('error', '')}")
+    start = time.monotonic()
+    subprocess.run([sys.executable, str(ROOT / "tools" / "doctor.py")], check=True, capture_output=True, cwd=ROOT)
+    doctor_seconds = time.monotonic() - start
+    rows = [
+        ("`make lab`: JupyterLab started, /lab served", f"{lab_seconds:.1f} s",
+         "and stopped again; the browser's own load comes on top"),
+        ("first cell: a fresh kernel runs `import lrcourse as lc; lc.setup()`", f"{first['seconds']:.1f} s",
+         "kernel start included"),
+        ("... then lesson 03's explorer builds and draws", f"{both['seconds'] - first['seconds']:.1f} s", ""),
+        ("`make doctor`, every check", f"{doctor_seconds:.1f} s", "goal: under a minute"),
+    ]
+    print()
+    table(rows, ("workshop laptop", "wall time", "note"))
+
+
 def notebooks():
     from execute_notebooks import execute_copy
 
@@ -223,4 +249,5 @@ if __name__ == "__main__":
     explorer()
     imports()
     training()
+    workshop()
     notebooks()
