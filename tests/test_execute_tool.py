@@ -36,3 +36,16 @@ def test_executing_twice_gives_the_same_file_but_for_png_bytes(tmp_path):
     state = nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     assert any(m["model_name"] == "IntSliderModel" for m in state.values())  # sliders render on GitHub/nbviewer
     assert all("execution" not in c["metadata"] for c in nb["cells"])  # no timestamps
+
+
+def test_a_cells_printed_text_is_one_output_per_stream_however_the_kernel_flushed_it(tmp_path):
+    """A slow cell's prints arrive in several chunks (the kernel flushes every 0.2 s); they are stored as one."""
+    path = tmp_path / "slow.ipynb"
+    source = ("import sys, time\nprint('first', flush=True)\ntime.sleep(0.5)\nprint('second', flush=True)\n"
+              "time.sleep(0.5)\nprint('third', flush=True)\nprint('to stderr', file=sys.stderr, flush=True)")
+    nbformat.write(new_notebook(cells=[new_code_cell(source, id="slow")]), path)
+    execute(path)
+    outputs = json.loads(path.read_text())["cells"][0]["outputs"]
+    assert [(o["name"], "".join(o["text"])) for o in outputs] == [
+        ("stdout", "first\nsecond\nthird\n"), ("stderr", "to stderr\n"),  # another stream stays apart
+    ]

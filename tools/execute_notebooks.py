@@ -5,8 +5,9 @@
 Each notebook runs in its own directory with the venv's python3 kernel.
 Everything that would change from run to run without changing meaning is
 made stable, so that re-executing a clean tree leaves ``git status`` clean
-but for PNG bytes: no timing metadata, and widget model ids numbered in
-order of appearance instead of random UUIDs.
+but for PNG bytes: no timing metadata, widget model ids numbered in
+order of appearance instead of random UUIDs, and each cell's printed text in
+one output per stream, however the kernel happened to flush it.
 """
 from __future__ import annotations
 
@@ -97,6 +98,28 @@ def run(nb, directory: Path) -> float:
     raise AssertionError("unreachable")
 
 
+def coalesce_streams(nb):
+    """Join each cell's consecutive outputs on the same stream into one.
+
+    The kernel sends printed text in chunks as it flushes (every 0.2 s, and at
+    each ``flush=True``), so a slow cell's two prints land in one output on one
+    run and in two on the next; joined, they are stored alike every time.
+    """
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        joined = []
+        for out in cell.outputs:
+            previous = joined[-1] if joined else None
+            if (out.output_type == "stream" and previous is not None and previous.output_type == "stream"
+                    and previous.name == out.name):
+                previous.text += out.text
+            else:
+                joined.append(out)
+        cell.outputs = joined
+    return nb
+
+
 def execute_copy(path: Path) -> float:
     """Time a notebook without writing it back (for the benchmark)."""
     return run(nbformat.read(path, as_version=4), path.parent)
@@ -108,7 +131,7 @@ def execute(path: Path) -> float:
     seconds = run(nb, path.parent)
     if not _has_widgets(nb):
         nb.metadata.pop("widgets", None)
-    nb = stable_widget_ids(nb, path.name)
+    nb = coalesce_streams(stable_widget_ids(nb, path.name))
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
