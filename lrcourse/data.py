@@ -207,7 +207,7 @@ def digits(
 STREAM_HIDDEN = 4
 
 
-def _batch_seed(seed: int, epoch: int, batch: int) -> np.random.Generator:
+def _batch_rng(seed: int, epoch: int, batch: int) -> np.random.Generator:
     """The generator of one training batch, from ``(seed, epoch, batch)`` alone."""
     return np.random.default_rng(np.random.SeedSequence([seed, 1, epoch, batch]))
 
@@ -255,7 +255,7 @@ class StreamBatches(Dataset):
 
     def __getitem__(self, key):
         epoch, batch = key
-        x, y = self.teacher.sample(_batch_seed(self.seed, epoch, batch), self.batch_size)
+        x, y = self.teacher.sample(_batch_rng(self.seed, epoch, batch), self.batch_size)
         return torch.from_numpy(x).to(self.dtype), torch.from_numpy(y)
 
 

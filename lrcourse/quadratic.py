@@ -32,7 +32,7 @@ import numpy as np
 
 from . import _checks
 
-#: The time loop runs over blocks of this many steps at once (see :func:`_theta_second_moments`).
+#: The time loop runs over blocks of this many steps at once (see :func:`_expected_loss_by_blocks`).
 BLOCK = 128
 
 
