@@ -103,12 +103,14 @@ def _descendants(pid: int) -> set:
 
 
 # Under torchrun, main() and then a list of the threads still running in this rank.
+# Each rank writes its own file: two ranks printing to the stdout torchrun shares can interleave their lines.
 THREADS_AFTER_MAIN = """
 import os, sys
 from lrcourse.distributed import main
 main(sys.argv[1:])
 names = [open(f"/proc/self/task/{task}/comm").read().strip() for task in os.listdir("/proc/self/task")]
-print("threads after main:", ",".join(sorted(names)), flush=True)
+with open(os.path.join(os.environ["THREADS_DIR"], f"rank{os.environ['RANK']}.txt"), "w") as report:
+    report.write("threads after main: " + ",".join(sorted(names)))
 """
 
 
@@ -123,9 +125,9 @@ def test_main_returns_with_gloo_threads_joined(tmp_path):
     script = tmp_path / "threads_after_main.py"
     script.write_text(THREADS_AFTER_MAIN)
     done = subprocess.run([*TORCHRUN, str(script), *ARGUMENTS, "--json", str(tmp_path / "out.json")],
-                          capture_output=True, text=True, timeout=180, env=ENV)
+                          capture_output=True, text=True, timeout=180, env={**ENV, "THREADS_DIR": str(tmp_path)})
     assert done.returncode == 0, _failure(1, done.returncode, done.stderr)
-    reports = [line for line in done.stdout.splitlines() if line.startswith("threads after main:")]
-    assert len(reports) == 2, done.stdout
+    reports = [path.read_text() for path in sorted(tmp_path.glob("rank*.txt"))]
+    assert len(reports) == 2 and all(r.startswith("threads after main:") for r in reports), reports
     for report in reports:
         assert "gloo" not in report, f"gloo's threads outlived main(): {report}"
